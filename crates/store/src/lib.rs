@@ -2,9 +2,12 @@
 //! and the embedded backend (SQLite metadata + content-addressed zstd blob files).
 //! Only the store touches disk or the database (DESIGN.md).
 
+pub mod embedded;
 pub mod error;
+pub mod feed;
 pub mod types;
 
+pub use embedded::EmbeddedStore;
 pub use error::StoreError;
 pub use types::*;
 
@@ -18,7 +21,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     // --- accounts ---
-    /// Creates the account with `DEFAULT_MAILBOXES`. `AlreadyExists` if the name is taken.
+    /// Creates the account with `DEFAULT_MAILBOXES`, all subscribed. `AlreadyExists` if the
+    /// name is taken; account names compare ASCII-case-insensitively everywhere.
     async fn create_account(&self, name: &str, password_hash: &str) -> Result<AccountId>;
     async fn account(&self, name: &str) -> Result<Option<Account>>;
     async fn accounts(&self) -> Result<Vec<Account>>;
@@ -32,17 +36,26 @@ pub trait Store: Send + Sync + 'static {
     async fn mailbox(&self, account: AccountId, name: &str) -> Result<Option<Mailbox>>;
     /// `AlreadyExists` if it exists. Creates missing parents (RFC 9051 §6.3.4).
     async fn create_mailbox(&self, account: AccountId, name: &str, special_use: Option<SpecialUse>) -> Result<MailboxId>;
-    /// `NotFound`; `HasChildren` when it has inferiors (RFC 9051 §6.3.5 lets us refuse; we
-    /// refuse only when... the helper decides: Dovecot deletes and keeps children).
-    /// `Invalid` for INBOX.
+    /// Deletes the mailbox and its messages. RFC 9051 §6.3.5 lets a server either refuse
+    /// when inferiors exist or delete and keep them; we keep them (like Dovecot): the name
+    /// then exists only as their parent (LIST shows it `\Noselect`/`\NonExistent`), and
+    /// deleting such a name is `HasChildren`. `NotFound` when neither mailbox nor
+    /// inferiors exist; `Invalid` for INBOX. Subscriptions are kept (RFC 9051 §6.3.9).
     async fn delete_mailbox(&self, account: AccountId, name: &str) -> Result<()>;
     /// Renames the mailbox and its inferiors. Renaming INBOX moves its messages to a new
-    /// mailbox `to` and leaves INBOX empty (RFC 9051 §6.3.6).
+    /// mailbox `to` and leaves INBOX empty (RFC 9051 §6.3.6). `AlreadyExists` if `to` or
+    /// any renamed inferior's new name exists; `Invalid` when `to` is inside `from`.
+    /// Missing superiors of `to` are created; subscriptions follow the renamed names.
     async fn rename_mailbox(&self, account: AccountId, from: &str, to: &str) -> Result<()>;
     /// Subscriptions are names, kept even for mailboxes that do not exist (RFC 9051 §6.3.7).
     async fn set_subscribed(&self, account: AccountId, name: &str, subscribed: bool) -> Result<()>;
     async fn subscriptions(&self, account: AccountId) -> Result<Vec<String>>;
     async fn status(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxStatus>;
+    /// The mailbox's HIGHESTMODSEQ alone (RFC 7162 §3.1.2): cheaper than `status`, for
+    /// IDLE's once-a-second poll. `NotFound` when the mailbox is gone.
+    async fn highest_modseq(&self, account: AccountId, mailbox: MailboxId) -> Result<ModSeq> {
+        Ok(self.status(account, mailbox).await?.highest_modseq)
+    }
 
     // --- messages ---
     /// Append all or nothing (MULTIAPPEND). Parses each message once (ENVELOPE,

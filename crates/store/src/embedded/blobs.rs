@@ -1,0 +1,162 @@
+//! Content-addressed blob files: `blobs/ab/cdef...` named by the SHA-256 (hex) of the raw
+//! message, holding one zstd frame of it.
+//!
+//! Writes are crash-safe: temp file in `blobs/tmp/`, fsync, rename into place, fsync the
+//! directory. Reference counts live in SQLite (`blobs.refcount`); this module only knows
+//! files.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+pub(crate) type Hash = [u8; 32];
+
+const ZSTD_LEVEL: i32 = 3;
+/// Temp files older than this are leftovers of a crash. Younger ones may belong to another
+/// process (the CLI next to the server) that is writing right now, so they are kept.
+const STALE_TEMP_SECS: u64 = 600;
+
+#[derive(Debug)]
+pub(crate) struct BlobDir {
+    root: PathBuf,
+}
+
+impl BlobDir {
+    /// Creates `root` and `root/tmp` and removes stale temp files.
+    pub(crate) fn open(root: PathBuf) -> io::Result<BlobDir> {
+        fs::create_dir_all(root.join("tmp"))?;
+        let dir = BlobDir { root };
+        dir.clean_temp(Duration::from_secs(STALE_TEMP_SECS))?;
+        Ok(dir)
+    }
+
+    /// Removes temp files not modified for `min_age`.
+    pub(crate) fn clean_temp(&self, min_age: Duration) -> io::Result<usize> {
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in fs::read_dir(self.root.join("tmp"))? {
+            let entry = entry?;
+            let modified = entry.metadata()?.modified()?;
+            if now.duration_since(modified).unwrap_or_default() >= min_age {
+                match fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    pub(crate) fn path(&self, hash: &Hash) -> PathBuf {
+        let hex = hex::encode(hash);
+        self.root.join(&hex[..2]).join(&hex[2..])
+    }
+
+    pub(crate) fn exists(&self, hash: &Hash) -> bool {
+        self.path(hash).is_file()
+    }
+
+    /// Durably writes an already compressed blob.
+    pub(crate) fn write(&self, hash: &Hash, compressed: &[u8]) -> io::Result<()> {
+        let hex = hex::encode(hash);
+        let dir = self.root.join(&hex[..2]);
+        if !dir.is_dir() {
+            fs::create_dir_all(&dir)?;
+            sync_dir(&self.root)?;
+        }
+        let tmp = self.root.join("tmp").join(format!(
+            "{hex}.{}.{:016x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        let result = (|| {
+            let mut f = File::create(&tmp)?;
+            f.write_all(compressed)?;
+            f.sync_data()?;
+            drop(f);
+            fs::rename(&tmp, dir.join(&hex[2..]))?;
+            sync_dir(&dir)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Reads and decompresses a blob.
+    pub(crate) fn read(&self, hash: &Hash) -> io::Result<Vec<u8>> {
+        let compressed = fs::read(self.path(hash))?;
+        decompress(&compressed)
+    }
+
+    /// Removes a blob file; a missing file is not an error.
+    pub(crate) fn remove(&self, hash: &Hash) -> io::Result<()> {
+        match fs::remove_file(self.path(hash)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every blob file present, and the paths of files that are not blobs.
+    pub(crate) fn list(&self) -> io::Result<(Vec<Hash>, Vec<PathBuf>)> {
+        let mut hashes = Vec::new();
+        let mut strays = Vec::new();
+        for entry in fs::read_dir(&self.root)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            let Some(prefix) = name.to_str() else {
+                strays.push(entry.path());
+                continue;
+            };
+            if prefix == "tmp" {
+                continue;
+            }
+            if !entry.file_type()?.is_dir() || prefix.len() != 2 {
+                strays.push(entry.path());
+                continue;
+            }
+            for file in fs::read_dir(entry.path())? {
+                let file = file?;
+                let hash = file
+                    .file_name()
+                    .to_str()
+                    .and_then(|rest| parse_hex(&format!("{prefix}{rest}")));
+                match hash {
+                    Some(h) if file.file_type()?.is_file() => hashes.push(h),
+                    _ => strays.push(file.path()),
+                }
+            }
+        }
+        Ok((hashes, strays))
+    }
+}
+
+pub(crate) fn sha256(bytes: &[u8]) -> Hash {
+    Sha256::digest(bytes).into()
+}
+
+pub(crate) fn compress(bytes: &[u8]) -> io::Result<Vec<u8>> {
+    zstd::bulk::compress(bytes, ZSTD_LEVEL)
+}
+
+pub(crate) fn decompress(compressed: &[u8]) -> io::Result<Vec<u8>> {
+    zstd::stream::decode_all(compressed)
+}
+
+/// A lowercase or uppercase 64-digit hex SHA-256; anything else (like `../x`) is None.
+pub(crate) fn parse_hex(s: &str) -> Option<Hash> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(s, &mut out).ok()?;
+    Some(out)
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}

@@ -1,0 +1,434 @@
+//! The embedded backend: SQLite (WAL, synchronous=FULL) for metadata on dedicated
+//! threads, content-addressed zstd blob files for message bytes (DESIGN.md).
+//!
+//! Layout of a data directory:
+//! - `loft.db` (+ `-wal`, `-shm`): accounts, mailboxes, messages, blob reference counts.
+//! - `blobs/ab/cdef...`: one zstd frame per distinct message, named by its SHA-256.
+//! - `blobs/tmp/`: blob files being written.
+//!
+//! Several processes may open the same directory (the CLI next to the server): every call
+//! reads what it needs from the database, nothing is cached, and writers take SQLite's
+//! write lock (`BEGIN IMMEDIATE`, busy timeout) for each operation.
+
+mod blobs;
+mod check;
+mod db;
+mod mailboxes;
+mod messages;
+mod names;
+mod parse;
+mod schema;
+mod sql;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio::sync::broadcast;
+
+use self::blobs::{BlobDir, Hash};
+use self::db::Db;
+use self::messages::{AppendOutcome, NewBlob, Prepared};
+use crate::feed::Feed;
+use crate::{
+    Account, AccountId, AppendResult, BlobId, Change, CopyResult, FlagOp, Flags, Mailbox, MailboxDelta, MailboxId,
+    MailboxSnapshot, MailboxStatus, MessageRecord, ModSeq, NewMessage, Result, SpecialUse, Store, StoreError,
+    StoreFlagsResult, Uid,
+};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "loft.db";
+/// The blob directory inside the data directory.
+pub const BLOB_DIR: &str = "blobs";
+/// How often an append retries when a concurrent cleanup removed a blob file under it.
+const APPEND_ATTEMPTS: usize = 3;
+
+/// The embedded store. Cheap to clone (all clones share the threads and the feed).
+#[derive(Clone)]
+pub struct EmbeddedStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    blobs: Arc<BlobDir>,
+    feed: Feed,
+    data_dir: PathBuf,
+}
+
+impl std::fmt::Debug for EmbeddedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddedStore").field("data_dir", &self.inner.data_dir).finish()
+    }
+}
+
+impl EmbeddedStore {
+    /// Opens (creating if needed) the store in `data_dir`: the directory, `loft.db` and
+    /// `blobs/`. Removes temp files left by a crash.
+    pub async fn open(data_dir: &Path) -> Result<EmbeddedStore> {
+        let data_dir = data_dir.to_path_buf();
+        let dir = data_dir.clone();
+        let (db, blobs) = blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            let blobs = BlobDir::open(dir.join(BLOB_DIR))?;
+            let db = Db::open(&dir.join(DB_FILE))?;
+            Ok((db, blobs))
+        })
+        .await?;
+        Ok(EmbeddedStore { inner: Arc::new(Inner { db, blobs: Arc::new(blobs), feed: Feed::new(), data_dir }) })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    /// The sending side of this store's change feed.
+    pub fn feed(&self) -> &Feed {
+        &self.inner.feed
+    }
+
+    fn publish_mailbox(&self, account: AccountId, mailbox: MailboxId, modseq: u64) {
+        self.inner.feed.publish(Change::Mailbox { account, mailbox, modseq: ModSeq(modseq) });
+    }
+
+    fn publish_list(&self, account: AccountId) {
+        self.inner.feed.publish(Change::MailboxList { account });
+    }
+}
+
+#[async_trait]
+impl Store for EmbeddedStore {
+    async fn create_account(&self, name: &str, password_hash: &str) -> Result<AccountId> {
+        let (name, hash) = (name.to_string(), password_hash.to_string());
+        let id = self.inner.db.write(move |c| mailboxes::create_account(c, &name, &hash)).await?;
+        self.publish_list(id);
+        Ok(id)
+    }
+
+    async fn account(&self, name: &str) -> Result<Option<Account>> {
+        let name = name.to_string();
+        self.inner.db.read(move |c| mailboxes::account(c, &name)).await
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        self.inner.db.read(|c| mailboxes::accounts(c)).await
+    }
+
+    async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
+        let (name, hash) = (name.to_string(), password_hash.to_string());
+        self.inner.db.write(move |c| mailboxes::set_password(c, &name, &hash)).await
+    }
+
+    async fn delete_account(&self, name: &str) -> Result<()> {
+        let name = name.to_string();
+        let blobs = self.inner.blobs.clone();
+        let id = self
+            .inner
+            .db
+            .write(move |c| {
+                let (id, dead) = mailboxes::delete_account(c, &name)?;
+                sql::gc_blobs(c, &blobs, &dead);
+                Ok(id)
+            })
+            .await?;
+        self.publish_list(id);
+        Ok(())
+    }
+
+    async fn mailboxes(&self, account: AccountId) -> Result<Vec<Mailbox>> {
+        self.inner.db.read(move |c| mailboxes::mailboxes(c, account)).await
+    }
+
+    async fn mailbox(&self, account: AccountId, name: &str) -> Result<Option<Mailbox>> {
+        let name = name.to_string();
+        self.inner.db.read(move |c| mailboxes::mailbox(c, account, &name)).await
+    }
+
+    async fn create_mailbox(&self, account: AccountId, name: &str, special_use: Option<SpecialUse>) -> Result<MailboxId> {
+        let name = name.to_string();
+        let id = self.inner.db.write(move |c| mailboxes::create_mailbox(c, account, &name, special_use)).await?;
+        self.publish_list(account);
+        Ok(id)
+    }
+
+    async fn delete_mailbox(&self, account: AccountId, name: &str) -> Result<()> {
+        let name = name.to_string();
+        let blobs = self.inner.blobs.clone();
+        self.inner
+            .db
+            .write(move |c| {
+                let (_, dead) = mailboxes::delete_mailbox(c, account, &name)?;
+                sql::gc_blobs(c, &blobs, &dead);
+                Ok(())
+            })
+            .await?;
+        self.publish_list(account);
+        Ok(())
+    }
+
+    async fn rename_mailbox(&self, account: AccountId, from: &str, to: &str) -> Result<()> {
+        let (from, to) = (from.to_string(), to.to_string());
+        let renamed = self.inner.db.write(move |c| mailboxes::rename_mailbox(c, account, &from, &to)).await?;
+        if let Some((inbox, modseq)) = renamed.inbox_emptied {
+            self.publish_mailbox(account, inbox, modseq);
+        }
+        self.publish_list(account);
+        Ok(())
+    }
+
+    async fn set_subscribed(&self, account: AccountId, name: &str, subscribed: bool) -> Result<()> {
+        let name = name.to_string();
+        self.inner.db.write(move |c| mailboxes::set_subscribed(c, account, &name, subscribed)).await?;
+        self.publish_list(account);
+        Ok(())
+    }
+
+    async fn subscriptions(&self, account: AccountId) -> Result<Vec<String>> {
+        self.inner.db.read(move |c| mailboxes::subscriptions(c, account)).await
+    }
+
+    async fn status(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxStatus> {
+        self.inner.db.read(move |c| mailboxes::status(c, account, mailbox)).await
+    }
+
+    async fn highest_modseq(&self, account: AccountId, mailbox: MailboxId) -> Result<ModSeq> {
+        self.inner.db.read(move |c| mailboxes::highest_modseq(c, account, mailbox)).await
+    }
+
+    async fn append(&self, account: AccountId, mailbox: MailboxId, messages: Vec<NewMessage>) -> Result<AppendResult> {
+        if messages.is_empty() {
+            let status = self.status(account, mailbox).await?;
+            return Ok(AppendResult { uid_validity: status.uid_validity, uids: Vec::new() });
+        }
+        let mut checked = Vec::with_capacity(messages.len());
+        for m in messages {
+            if u32::try_from(m.content.len()).is_err() {
+                return Err(StoreError::Invalid("message larger than 4 GiB".into()));
+            }
+            let flags = sql::clean_flags(&m.flags)?;
+            checked.push(NewMessage { flags, ..m });
+        }
+        let contents = Arc::new(checked);
+
+        // Hashing, parsing and compression are CPU work: blocking pool, not the DB thread.
+        let c = contents.clone();
+        let prepared: Vec<Prepared> = blocking(move || {
+            let now = chrono::Local::now().fixed_offset();
+            Ok(c.iter()
+                .map(|m| Prepared {
+                    hash: blobs::sha256(&m.content),
+                    // Checked above.
+                    size: m.content.len() as u32,
+                    flags: m.flags.clone(),
+                    internal_date: m.internal_date.unwrap_or(now),
+                })
+                .collect())
+        })
+        .await?;
+        let prepared = Arc::new(prepared);
+
+        // Parse once per blob: skip what the store already holds.
+        let hashes: Vec<Hash> = prepared.iter().map(|p| p.hash).collect();
+        let known: HashSet<Hash> =
+            self.inner.db.read(move |c| messages::known_blobs(c, &hashes)).await?.into_iter().collect();
+
+        let mut force = false;
+        for _ in 0..APPEND_ATTEMPTS {
+            let new_blobs = self.write_blobs(&contents, &prepared, if force { None } else { Some(&known) }).await?;
+            let written: Vec<Hash> = new_blobs.keys().copied().collect();
+            let blobs = self.inner.blobs.clone();
+            let p = prepared.clone();
+            let outcome = self
+                .inner
+                .db
+                .write(move |c| {
+                    let outcome = messages::append(c, &blobs, account, mailbox, &p, &new_blobs);
+                    if !matches!(outcome, Ok(AppendOutcome::Done { .. })) {
+                        // Files this attempt wrote that no committed row refers to.
+                        sql::gc_blobs(c, &blobs, &written);
+                    }
+                    outcome
+                })
+                .await?;
+            match outcome {
+                AppendOutcome::Done { result, mailbox, modseq } => {
+                    self.publish_mailbox(account, mailbox, modseq);
+                    return Ok(result);
+                }
+                AppendOutcome::BlobMissing => force = true,
+            }
+        }
+        Err(StoreError::Db("append kept racing with blob cleanup; giving up".into()))
+    }
+
+    async fn snapshot(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxSnapshot> {
+        self.inner.db.read(move |c| messages::snapshot(c, account, mailbox)).await
+    }
+
+    async fn delta(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta> {
+        self.inner.db.read(move |c| messages::delta(c, account, mailbox, since)).await
+    }
+
+    async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>> {
+        let uids = messages::uid_list(uids);
+        let raw = self.inner.db.read(move |c| messages::records(c, account, mailbox, &uids)).await?;
+        let blobs = self.inner.blobs.clone();
+        // Deserializing the parse results is CPU work too.
+        blocking(move || {
+            let mut parsed_by_blob: HashMap<Hash, Arc<loft_message::ParsedMessage>> = HashMap::new();
+            raw.into_iter()
+                .map(|r| {
+                    let parsed = match parsed_by_blob.get(&r.hash) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let p = Arc::new(parse::from_json(&r.parsed_json, || blobs.read(&r.hash))?);
+                            parsed_by_blob.insert(r.hash, p.clone());
+                            p
+                        }
+                    };
+                    Ok(MessageRecord {
+                        uid: r.uid,
+                        modseq: ModSeq(r.modseq),
+                        flags: r.flags,
+                        internal_date: r.internal_date,
+                        size: r.size,
+                        blob: BlobId(hex::encode(r.hash)),
+                        parsed,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn blob(&self, blob: &BlobId) -> Result<Vec<u8>> {
+        let hash = blobs::parse_hex(&blob.0).ok_or(StoreError::NotFound("blob"))?;
+        let blobs = self.inner.blobs.clone();
+        blocking(move || match blobs.read(&hash) {
+            Ok(raw) => Ok(raw),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound("blob")),
+            Err(e) => Err(StoreError::Corrupt(format!("blob {}: {e}", hex::encode(hash)))),
+        })
+        .await
+    }
+
+    async fn store_flags(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        op: FlagOp,
+        flags: &Flags,
+        unchanged_since: Option<ModSeq>,
+    ) -> Result<StoreFlagsResult> {
+        let uids = messages::uid_list(uids);
+        let flags = sql::clean_flags(flags)?;
+        let (result, modseq) = self
+            .inner
+            .db
+            .write(move |c| messages::store_flags(c, account, mailbox, &uids, op, &flags, unchanged_since))
+            .await?;
+        if let Some(m) = modseq {
+            self.publish_mailbox(account, mailbox, m);
+        }
+        Ok(result)
+    }
+
+    async fn copy(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult> {
+        self.copy_move(account, from, uids, to, false).await
+    }
+
+    async fn move_messages(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult> {
+        self.copy_move(account, from, uids, to, true).await
+    }
+
+    async fn expunge(&self, account: AccountId, mailbox: MailboxId, uids: Option<&[Uid]>) -> Result<Vec<Uid>> {
+        let uids = uids.map(messages::uid_list);
+        let blobs = self.inner.blobs.clone();
+        let (expunged, modseq) = self
+            .inner
+            .db
+            .write(move |c| {
+                let (expunged, modseq, dead) = messages::expunge(c, account, mailbox, uids.as_deref())?;
+                sql::gc_blobs(c, &blobs, &dead);
+                Ok((expunged, modseq))
+            })
+            .await?;
+        if let Some(m) = modseq {
+            self.publish_mailbox(account, mailbox, m);
+        }
+        Ok(expunged)
+    }
+
+    async fn claim_recent(&self, account: AccountId, mailbox: MailboxId) -> Result<(u32, u32)> {
+        self.inner.db.write(move |c| messages::claim_recent(c, account, mailbox)).await
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.inner.feed.subscribe()
+    }
+
+    async fn check(&self) -> Result<Vec<String>> {
+        let blobs = self.inner.blobs.clone();
+        self.inner.db.read(move |c| check::check(c, &blobs)).await
+    }
+}
+
+impl EmbeddedStore {
+    async fn copy_move(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId, is_move: bool) -> Result<CopyResult> {
+        let uids = messages::uid_list(uids);
+        let copied = self.inner.db.write(move |c| messages::copy_move(c, account, from, &uids, to, is_move)).await?;
+        for (mailbox, modseq) in copied.changed {
+            self.publish_mailbox(account, mailbox, modseq);
+        }
+        Ok(copied.result)
+    }
+
+    /// Parses, compresses and durably writes the blobs of `prepared` that are not in
+    /// `known` (all when None), once per distinct hash.
+    async fn write_blobs(
+        &self,
+        contents: &Arc<Vec<NewMessage>>,
+        prepared: &Arc<Vec<Prepared>>,
+        known: Option<&HashSet<Hash>>,
+    ) -> Result<HashMap<Hash, NewBlob>> {
+        let mut todo: Vec<usize> = Vec::new();
+        let mut seen: HashSet<Hash> = HashSet::new();
+        for (i, p) in prepared.iter().enumerate() {
+            if known.is_some_and(|k| k.contains(&p.hash)) || !seen.insert(p.hash) {
+                continue;
+            }
+            todo.push(i);
+        }
+        if todo.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let (contents, prepared, blobs) = (contents.clone(), prepared.clone(), self.inner.blobs.clone());
+        blocking(move || {
+            let mut out = HashMap::with_capacity(todo.len());
+            for i in todo {
+                let raw = &contents[i].content;
+                let hash = prepared[i].hash;
+                let parsed_json = parse::to_json(raw);
+                blobs.write(&hash, &blobs::compress(raw)?)?;
+                out.insert(hash, NewBlob { size: prepared[i].size, parsed_json });
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Db(e.to_string())
+    }
+}
+
+/// Runs blocking work on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Db(format!("blocking task failed: {e}")))?
+}
