@@ -1,7 +1,18 @@
-//! Password hashing (argon2id) and typed secrets. SASL mechanisms grow here.
+//! Password hashing (argon2id), typed secrets, stored credentials, imported legacy hashes
+//! and sans-I/O SASL server mechanisms (PLAIN, LOGIN, SCRAM-SHA-256[-PLUS]).
+//!
+//! Nothing here does I/O: the IMAP session feeds client data to [`sasl::Mechanism`] and
+//! looks credentials up in the store itself.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+pub mod credentials;
+pub mod legacy;
+pub mod sasl;
+
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, SaltString};
+
+pub use credentials::{ScramCreds, StoredCreds};
+pub use sasl::{ChannelBindings, Mechanism, SaslError, Step};
 
 /// A secret value whose `Debug` never shows it (STYLE.md rule 9).
 #[derive(Clone, PartialEq, Eq)]
@@ -37,12 +48,11 @@ pub fn hash_password(password: &Secret<String>) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
-/// Check a password against a stored PHC string. A malformed hash never matches.
+/// Check a password against a stored hash: an argon2id PHC string, or an imported legacy
+/// form (`{SHA512-CRYPT}$6$...`, `{BLF-CRYPT}$2y$...`, `{ARGON2ID}$argon2id$...`, Dovecot
+/// SCRAM keys; see [`legacy`]). A malformed or unsupported hash never matches.
 pub fn verify_password(stored_hash: &str, password: &[u8]) -> bool {
-    match PasswordHash::new(stored_hash) {
-        Ok(parsed) => Argon2::default().verify_password(password, &parsed).is_ok(),
-        Err(_) => false,
-    }
+    legacy::verify(stored_hash, password)
 }
 
 /// A hash that no password matches, verified against when the user does not exist so that
