@@ -1,6 +1,7 @@
 //! The IMAP session: connection loop, state machine, selected-mailbox view and one file per
 //! command (STYLE.md). RFC 9051 (IMAP4rev2) with RFC 3501 behaviour for rev1 clients.
 
+pub mod capabilities;
 pub mod cmd;
 pub mod config;
 pub mod selected;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use loft_store::Store;
 
 pub use config::{ImapConfig, PlaintextAuth};
-pub use session::Session;
+pub use session::{AccountCtx, Enabled, Session, State};
 
 /// What every connection shares.
 pub struct ServerContext {

@@ -1,19 +1,104 @@
 //! The selected-mailbox view: the session's own copy of sequence numbers -> UID, flags,
 //! modseq and \Recent, brought up to date from the store's deltas only when the protocol
 //! allows (RFC 9051 §7.5.1: no EXPUNGE during FETCH, STORE, SEARCH).
-//! (CONTRACT STUB for the API the session uses; the selected-commands helper implements it.)
+//!
+//! Memory: one 16-byte `Entry` per message (UID, modseq, system flags, an index into a
+//! table of distinct keyword sets), so a 1,000,000-message mailbox costs ~16 MB per session.
+//! Sequence number `n` is `entries[n - 1]`; an expunge learned while the client may not be
+//! told (`allow_expunge == false`) only marks its entry, so the client's numbering stays.
 
-use loft_proto_imap::ResponseWriter;
-use loft_store::{AccountId, Mailbox, Store, StoreError};
+pub mod search_eval;
+pub mod sets;
 
+use std::collections::HashMap;
+
+use loft_proto_imap::{Code, Flag, Numbering, ResponseWriter, SequenceSet, Status};
+use loft_store::{AccountId, Flags, Mailbox, MailboxSnapshot, MessageMeta, ModSeq, Store, StoreError, Uid};
+
+use crate::cmd::CmdError;
 use crate::session::Enabled;
 
 pub struct Selected {
     pub mailbox: Mailbox,
     pub is_read_only: bool,
+    entries: Vec<Entry>,
+    keyword_sets: KeywordSets,
+    /// The modseq up to which the view reflects the store (`delta(since)` starts here).
+    highest_modseq: ModSeq,
+    /// The mailbox's UIDNEXT as last known (`*` in a UID set of an empty mailbox).
+    uid_next: u32,
+    /// Keywords announced in the last FLAGS response.
+    keywords: Vec<String>,
+    /// Messages with \Recent for this session (RFC 3501 §2.3.2).
+    recent_count: u32,
+    /// UID ranges `(low, high]` this session claimed with `Store::claim_recent`; messages
+    /// learned later inside them are \Recent for this session.
+    recent_claims: Vec<(u32, u32)>,
+    /// Entries marked expunged and not yet announced.
+    pending_expunges: u32,
+    /// RFC 5182 SEARCHRES `$`: UIDs, ascending. Expunged UIDs drop out as they are learned.
+    saved_search: Vec<u32>,
+}
+
+/// One message of the view as a command sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageView {
+    /// 1-based sequence number.
+    pub seq: u32,
+    pub uid: Uid,
+    pub modseq: ModSeq,
+    pub flags: Flags,
+    pub is_recent: bool,
+    /// Expunged by another session, not yet announced (RFC 2180 §4.1).
+    pub is_expunged: bool,
+}
+
+/// One message of the view, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRef<'a> {
+    pub uid: u32,
+    /// System flag bits (`Flags::SEEN`...).
+    pub bits: u8,
+    pub keywords: &'a [String],
+    pub is_recent: bool,
+    pub is_expunged: bool,
+    pub modseq: u64,
 }
 
 impl Selected {
+    /// Build the view from a snapshot (SELECT/EXAMINE). `recent`: the UID range `(low, high]`
+    /// this session claimed (read-write), or None for EXAMINE, where the last
+    /// `snapshot.status.recent` messages are shown as \Recent without claiming them (RFC 3501
+    /// §6.3.2: EXAMINE must not make messages lose \Recent).
+    pub fn from_snapshot(snapshot: MailboxSnapshot, is_read_only: bool, recent: Option<(u32, u32)>) -> Result<Selected, StoreError> {
+        let MailboxSnapshot { mailbox, status, messages, keywords } = snapshot;
+        let mut sel = Selected {
+            mailbox,
+            is_read_only,
+            entries: Vec::with_capacity(messages.len()),
+            keyword_sets: KeywordSets::default(),
+            highest_modseq: status.highest_modseq,
+            uid_next: status.uid_next,
+            keywords,
+            recent_count: 0,
+            recent_claims: recent.into_iter().collect(),
+            pending_expunges: 0,
+            saved_search: Vec::new(),
+        };
+        let unclaimed_floor = messages.len().saturating_sub(status.recent as usize);
+        for (i, m) in messages.iter().enumerate() {
+            let is_recent = match recent {
+                Some(_) => sel.is_claimed_recent(m.uid.get()),
+                None => i >= unclaimed_floor,
+            };
+            sel.push(m, is_recent)?;
+        }
+        if let Some(last) = sel.entries.last() {
+            sel.uid_next = sel.uid_next.max(last.uid.saturating_add(1));
+        }
+        Ok(sel)
+    }
+
     /// Bring the view up to date with the store and write the untagged responses for what
     /// changed (EXISTS, RECENT for rev1, FETCH FLAGS, EXPUNGE or VANISHED, FLAGS for new
     /// keywords). With `allow_expunge == false` expunges are remembered and announced later.
@@ -26,7 +111,604 @@ impl Selected {
         enabled: &Enabled,
         allow_expunge: bool,
     ) -> Result<(), StoreError> {
-        let _ = (store, account, out, enabled, allow_expunge);
-        unimplemented!("contract stub")
+        let delta = store.delta(account, self.mailbox.id, self.highest_modseq).await?;
+        // New keywords first, so the FETCH responses below only use announced flags.
+        if self.learn_keywords(&delta.keywords) {
+            self.write_flags(out);
+        }
+        let new = self.apply_delta(&delta.changed, &delta.expunged, out, enabled);
+        if allow_expunge {
+            self.announce_expunges(out);
+        }
+        if !new.is_empty() {
+            // Claim \Recent for messages above what this session already claimed
+            // (RFC 3501 §2.3.2: exactly one session sees a message as recent).
+            let claimed_up_to = self.recent_claims.iter().map(|r| r.1).max().unwrap_or(0);
+            let needs_claim = new.iter().any(|m| m.uid.get() > claimed_up_to);
+            if needs_claim && !self.is_read_only {
+                let range = store.claim_recent(account, self.mailbox.id).await?;
+                self.recent_claims.push(range);
+            }
+            for m in &new {
+                let is_recent = if self.is_read_only { true } else { self.is_claimed_recent(m.uid.get()) };
+                self.push(m, is_recent)?;
+            }
+            if let Some(last) = self.entries.last() {
+                self.uid_next = self.uid_next.max(last.uid.saturating_add(1));
+            }
+            write_exists(out, self.exists());
+            if !enabled.imap4rev2 {
+                write_recent(out, self.recent_count);
+            }
+        }
+        self.highest_modseq = self.highest_modseq.max(delta.highest_modseq);
+        Ok(())
+    }
+
+    // --- what commands read ---
+
+    /// The number of messages the client knows (EXISTS), including unannounced expunges.
+    pub fn exists(&self) -> u32 {
+        self.entries.len() as u32
+    }
+    pub fn recent_count(&self) -> u32 {
+        self.recent_count
+    }
+    pub fn uid_next(&self) -> u32 {
+        self.uid_next
+    }
+    pub fn highest_modseq(&self) -> ModSeq {
+        self.highest_modseq
+    }
+    /// Keywords of the mailbox (the FLAGS response).
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+    pub fn has_pending_expunges(&self) -> bool {
+        self.pending_expunges > 0
+    }
+
+    /// The message at 0-based position `index` (sequence number `index + 1`).
+    pub fn message(&self, index: u32) -> Option<MessageView> {
+        let e = self.entries.get(index as usize)?;
+        Uid::new(e.uid).map(|uid| MessageView {
+            seq: index + 1,
+            uid,
+            modseq: ModSeq(e.modseq),
+            flags: Flags { bits: e.bits() & SYSTEM_FLAGS, keywords: self.keyword_sets.get(e.keyword_set()).to_vec() },
+            is_recent: e.bits() & BIT_RECENT != 0,
+            is_expunged: e.bits() & BIT_EXPUNGED != 0,
+        })
+    }
+
+    /// Sequence number of the first message without \Seen (RFC 3501 §7.1 [UNSEEN]).
+    pub fn first_unseen(&self) -> Option<u32> {
+        self.entries.iter().position(|e| e.bits() & Flags::SEEN == 0).map(|i| i as u32 + 1)
+    }
+
+    /// UID of the message at 0-based `index`.
+    pub fn uid_at(&self, index: u32) -> Option<Uid> {
+        self.entries.get(index as usize).and_then(|e| Uid::new(e.uid))
+    }
+
+    /// 0-based position of a UID in the view; always `< entries.len()`, so the callers
+    /// below index `entries` with it directly.
+    pub fn index_of(&self, uid: Uid) -> Option<u32> {
+        self.entries.binary_search_by_key(&uid.get(), |e| e.uid).ok().map(|i| i as u32)
+    }
+
+    /// Borrowed per-message data without allocating (SEARCH over the whole view).
+    pub fn entry(&self, index: u32) -> Option<EntryRef<'_>> {
+        let e = self.entries.get(index as usize)?;
+        Some(EntryRef {
+            uid: e.uid,
+            bits: e.bits() & SYSTEM_FLAGS,
+            keywords: self.keyword_sets.get(e.keyword_set()),
+            is_recent: e.bits() & BIT_RECENT != 0,
+            is_expunged: e.bits() & BIT_EXPUNGED != 0,
+            modseq: e.modseq,
+        })
+    }
+
+    /// Resolve a sequence set to ascending, distinct 0-based positions in the view.
+    ///
+    /// RFC 9051 §9 seq-number: a sequence number above the number of messages (including
+    /// `*` in an empty mailbox) gets BAD. UIDs that do not exist are skipped, and `*` is the
+    /// last UID (UIDNEXT when empty), so `UID FETCH 559:*` includes the last message.
+    /// `$` (RFC 5182) is the saved search result; an empty one resolves to nothing.
+    pub fn resolve(&self, set: &SequenceSet, numbering: Numbering) -> Result<Vec<u32>, CmdError> {
+        let ranges = match set {
+            SequenceSet::Saved => {
+                return Ok(self.saved_search.iter().filter_map(|&u| Uid::new(u).and_then(|u| self.index_of(u))).collect());
+            }
+            SequenceSet::Ranges(r) => r,
+        };
+        match numbering {
+            Numbering::Seq => {
+                let ranges = sets::resolve_seq_ranges(ranges, self.exists())
+                    .ok_or_else(|| CmdError::bad("Invalid message sequence number"))?;
+                Ok(sets::expand(&ranges).map(|n| n - 1).collect())
+            }
+            Numbering::Uid => {
+                let largest = self.entries.last().map(|e| e.uid).unwrap_or(self.uid_next);
+                let ranges = sets::normalize(ranges.iter().map(|r| r.resolve(largest)).collect());
+                let mut out = Vec::new();
+                for (low, high) in ranges {
+                    let start = self.entries.partition_point(|e| e.uid < low);
+                    let end = self.entries.partition_point(|e| e.uid <= high);
+                    out.extend((start..end).map(|i| i as u32));
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The saved SEARCHRES result (UIDs, ascending).
+    pub fn saved_search(&self) -> &[u32] {
+        &self.saved_search
+    }
+    /// RFC 5182 §2.1: `SEARCH RETURN (SAVE)` replaces the saved result.
+    pub fn set_saved_search(&mut self, uids: Vec<u32>) {
+        self.saved_search = uids;
+    }
+
+    // --- what commands change ---
+
+    /// Record the new state of messages this session changed itself (STORE, \Seen from
+    /// FETCH), so `sync` does not announce them again as changes by another session.
+    pub fn update_flags(&mut self, changed: &[MessageMeta]) -> Result<(), StoreError> {
+        for m in changed {
+            let Some(i) = self.index_of(m.uid) else { continue };
+            let set = self.keyword_sets.intern(&m.flags.keywords)?;
+            let e = &mut self.entries[i as usize];
+            let keep = e.bits() & (BIT_RECENT | BIT_EXPUNGED);
+            e.set(keep | (m.flags.bits & SYSTEM_FLAGS), set);
+            e.modseq = e.modseq.max(m.modseq.0);
+        }
+        Ok(())
+    }
+
+    /// Learn new keywords this session used (STORE); writes `* FLAGS` and PERMANENTFLAGS
+    /// when the set grew (RFC 9051 §7.3.5: FLAGS is sent when the applicable flags change).
+    pub fn note_keywords(&mut self, out: &mut ResponseWriter, used: &[String]) {
+        if self.learn_keywords(used) {
+            self.write_flags(out);
+        }
+    }
+
+    /// Mark UIDs expunged (this session's EXPUNGE/MOVE, or learned from the store).
+    /// RFC 5182 §2.1: they also leave the saved search result.
+    pub fn mark_expunged(&mut self, uids: &[Uid]) {
+        for &uid in uids {
+            if let Some(i) = self.index_of(uid) {
+                let e = &mut self.entries[i as usize];
+                if e.bits() & BIT_EXPUNGED == 0 {
+                    e.set(e.bits() | BIT_EXPUNGED, e.keyword_set());
+                    self.pending_expunges += 1;
+                }
+            }
+        }
+        if !self.saved_search.is_empty() && !uids.is_empty() {
+            let mut gone: Vec<u32> = uids.iter().map(|u| u.get()).collect();
+            gone.sort_unstable();
+            self.saved_search.retain(|u| gone.binary_search(u).is_err());
+        }
+    }
+
+    /// Write `* n EXPUNGE` for every entry marked expunged and drop them from the view.
+    /// Descending sequence order, so each number is still valid when the client reads it
+    /// (RFC 9051 §7.5.1: each EXPUNGE decrements the numbers above it).
+    pub fn announce_expunges(&mut self, out: &mut ResponseWriter) {
+        if self.pending_expunges == 0 {
+            return;
+        }
+        for (i, e) in self.entries.iter().enumerate().rev() {
+            if e.bits() & BIT_EXPUNGED != 0 {
+                out.raw(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+            }
+        }
+        let mut recent_gone = 0;
+        self.entries.retain(|e| {
+            let gone = e.bits() & BIT_EXPUNGED != 0;
+            if gone && e.bits() & BIT_RECENT != 0 {
+                recent_gone += 1;
+            }
+            !gone
+        });
+        self.recent_count = self.recent_count.saturating_sub(recent_gone);
+        self.pending_expunges = 0;
+    }
+
+    /// `* FLAGS (...)` and `* OK [PERMANENTFLAGS (...)]` for the current keyword set
+    /// (RFC 9051 §6.3.2). PERMANENTFLAGS is empty on a read-only mailbox (EXAMINE).
+    pub fn write_flags(&self, out: &mut ResponseWriter) {
+        let mut flags = vec![Flag::Answered, Flag::Flagged, Flag::Deleted, Flag::Seen, Flag::Draft];
+        flags.extend(self.keywords.iter().map(|k| Flag::Keyword(k.clone())));
+        out.raw(b"* FLAGS ");
+        out.flag_list(&flags, false);
+        out.raw(b"\r\n");
+        if self.is_read_only {
+            out.untagged_status(Status::Ok, Some(&Code::PermanentFlags(Vec::new(), false)), "No permanent flags permitted");
+        } else {
+            out.untagged_status(Status::Ok, Some(&Code::PermanentFlags(flags, true)), "Flags permitted");
+        }
+    }
+
+    // --- internals ---
+
+    fn is_claimed_recent(&self, uid: u32) -> bool {
+        self.recent_claims.iter().any(|&(low, high)| uid > low && uid <= high)
+    }
+
+    fn push(&mut self, m: &MessageMeta, is_recent: bool) -> Result<(), StoreError> {
+        let set = self.keyword_sets.intern(&m.flags.keywords)?;
+        let mut bits = m.flags.bits & SYSTEM_FLAGS;
+        if is_recent {
+            bits |= BIT_RECENT;
+            self.recent_count += 1;
+        }
+        let mut e = Entry { modseq: m.modseq.0, uid: m.uid.get(), packed: 0 };
+        e.set(bits, set);
+        self.entries.push(e);
+        Ok(())
+    }
+
+    /// Apply a delta: mark expunges, write `* n FETCH (UID u FLAGS (...))` for flag changes
+    /// made elsewhere, and return the messages new to the view (ascending UID).
+    fn apply_delta(
+        &mut self,
+        changed: &[MessageMeta],
+        expunged: &[Uid],
+        out: &mut ResponseWriter,
+        enabled: &Enabled,
+    ) -> Vec<MessageMeta> {
+        self.mark_expunged(expunged);
+        let last_uid = self.entries.last().map(|e| e.uid).unwrap_or(0);
+        let mut new = Vec::new();
+        for m in changed {
+            if expunged.binary_search(&m.uid).is_ok() {
+                continue;
+            }
+            if m.uid.get() > last_uid {
+                new.push(m.clone());
+                continue;
+            }
+            let Some(i) = self.index_of(m.uid) else { continue };
+            let e = self.entries[i as usize];
+            if e.bits() & BIT_EXPUNGED != 0 {
+                continue;
+            }
+            let same = e.bits() & SYSTEM_FLAGS == m.flags.bits & SYSTEM_FLAGS
+                && same_keywords(self.keyword_sets.get(e.keyword_set()), &m.flags.keywords);
+            if same {
+                self.entries[i as usize].modseq = e.modseq.max(m.modseq.0);
+                continue;
+            }
+            if self.update_flags(std::slice::from_ref(m)).is_err() {
+                continue;
+            }
+            // Flags changed by another session: an unsolicited FETCH (RFC 9051 §7.5.2). The UID
+            // is included, as Dovecot does, so clients numbering by UID need not map back.
+            if let Some(v) = self.message(i) {
+                write_flags_fetch(out, &v, enabled, true);
+            }
+        }
+        new
+    }
+
+    /// Add keywords not yet known; true when the set grew.
+    fn learn_keywords(&mut self, keywords: &[String]) -> bool {
+        let mut grew = false;
+        for k in keywords {
+            if !self.keywords.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                self.keywords.push(k.clone());
+                grew = true;
+            }
+        }
+        grew
+    }
+}
+
+/// `* n EXISTS`
+pub fn write_exists(out: &mut ResponseWriter, n: u32) {
+    out.raw(format!("* {n} EXISTS\r\n").as_bytes());
+}
+
+/// `* n RECENT` (RFC 3501 §7.3.2; rev1 sessions only).
+pub fn write_recent(out: &mut ResponseWriter, n: u32) {
+    out.raw(format!("* {n} RECENT\r\n").as_bytes());
+}
+
+/// `* seq FETCH ([UID u ]FLAGS (...))`. \Recent is shown only to rev1 sessions (RFC 9051
+/// removed it, Appendix E).
+pub fn write_flags_fetch(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled, with_uid: bool) {
+    out.raw(format!("* {} FETCH (", m.seq).as_bytes());
+    if with_uid {
+        out.raw(format!("UID {} ", m.uid.get()).as_bytes());
+    }
+    out.raw(b"FLAGS ");
+    out.flag_list(&flags_to_wire(&m.flags), m.is_recent && !enabled.imap4rev2);
+    out.raw(b")\r\n");
+}
+
+/// Stored flags as wire flags.
+pub fn flags_to_wire(flags: &Flags) -> Vec<Flag> {
+    let mut v = Vec::with_capacity(5 + flags.keywords.len());
+    for (bit, f) in [
+        (Flags::SEEN, Flag::Seen),
+        (Flags::ANSWERED, Flag::Answered),
+        (Flags::FLAGGED, Flag::Flagged),
+        (Flags::DELETED, Flag::Deleted),
+        (Flags::DRAFT, Flag::Draft),
+    ] {
+        if flags.has(bit) {
+            v.push(f);
+        }
+    }
+    v.extend(flags.keywords.iter().map(|k| Flag::Keyword(k.clone())));
+    v
+}
+
+/// Wire flags as stored flags. `\Recent` never reaches here (the decoder refuses it);
+/// flag-extensions (`\Foo`) are not storable: Err with the offending flag.
+pub fn flags_from_wire(flags: &[Flag]) -> Result<Flags, String> {
+    let mut out = Flags::default();
+    for f in flags {
+        match f {
+            Flag::Seen => out.bits |= Flags::SEEN,
+            Flag::Answered => out.bits |= Flags::ANSWERED,
+            Flag::Flagged => out.bits |= Flags::FLAGGED,
+            Flag::Deleted => out.bits |= Flags::DELETED,
+            Flag::Draft => out.bits |= Flags::DRAFT,
+            Flag::Keyword(k) => out.add_keyword(k),
+            Flag::Extension(x) => return Err(format!("\\{x}")),
+        }
+    }
+    Ok(out)
+}
+
+/// The account and the selected view, or BAD when the dispatcher let a Selected-state
+/// command through without a selected mailbox.
+pub(crate) fn require(s: &crate::Session) -> Result<(AccountId, &Selected), CmdError> {
+    let account = s.account.as_ref().ok_or_else(|| CmdError::bad("Not authenticated"))?.id;
+    let sel = s.selected.as_ref().ok_or_else(|| CmdError::bad("No mailbox selected"))?;
+    Ok((account, sel))
+}
+
+/// Responses above this size are written out before more are produced, so FETCH/STORE of
+/// a large mailbox streams instead of building one huge buffer.
+pub const FLUSH_THRESHOLD_BYTES: usize = 256 * 1024;
+
+/// Flush `s.out` when it has grown past `FLUSH_THRESHOLD_BYTES`. A write error means the
+/// client is gone.
+pub(crate) async fn flush_if_big(s: &mut crate::Session) -> Result<(), CmdError> {
+    if s.out.len() >= FLUSH_THRESHOLD_BYTES {
+        s.flush().await.map_err(|e| CmdError::Fatal(format!("write failed: {e}").into()))?;
+    }
+    Ok(())
+}
+
+const SYSTEM_FLAGS: u8 = Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
+const BIT_RECENT: u8 = 0x40;
+const BIT_EXPUNGED: u8 = 0x80;
+/// `Entry::packed` keeps the keyword-set index in its upper 24 bits.
+const MAX_KEYWORD_SETS: usize = 1 << 24;
+
+/// 16 bytes per message.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    modseq: u64,
+    uid: u32,
+    /// Low 8 bits: system flags | BIT_RECENT | BIT_EXPUNGED; upper 24: keyword-set index.
+    packed: u32,
+}
+
+impl Entry {
+    fn bits(&self) -> u8 {
+        (self.packed & 0xff) as u8
+    }
+    fn keyword_set(&self) -> u32 {
+        self.packed >> 8
+    }
+    fn set(&mut self, bits: u8, keyword_set: u32) {
+        self.packed = (keyword_set << 8) | bits as u32;
+    }
+}
+
+/// Distinct keyword sets of a mailbox, interned: most messages share a handful.
+/// Index 0 is the empty set.
+struct KeywordSets {
+    sets: Vec<Box<[String]>>,
+    index: HashMap<Box<[String]>, u32>,
+}
+
+impl Default for KeywordSets {
+    fn default() -> Self {
+        let empty: Box<[String]> = Box::new([]);
+        let mut index = HashMap::new();
+        index.insert(empty.clone(), 0);
+        KeywordSets { sets: vec![empty], index }
+    }
+}
+
+impl KeywordSets {
+    fn get(&self, i: u32) -> &[String] {
+        self.sets.get(i as usize).map(|s| &s[..]).unwrap_or(&[])
+    }
+    fn intern(&mut self, keywords: &[String]) -> Result<u32, StoreError> {
+        if keywords.is_empty() {
+            return Ok(0);
+        }
+        let mut canonical: Vec<String> = keywords.to_vec();
+        canonical.sort_by_key(|k| k.to_ascii_lowercase());
+        canonical.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        let canonical: Box<[String]> = canonical.into_boxed_slice();
+        if let Some(&i) = self.index.get(&canonical) {
+            return Ok(i);
+        }
+        if self.sets.len() >= MAX_KEYWORD_SETS {
+            return Err(StoreError::Invalid("too many distinct keyword combinations in one mailbox".into()));
+        }
+        let i = self.sets.len() as u32;
+        self.sets.push(canonical.clone());
+        self.index.insert(canonical, i);
+        Ok(i)
+    }
+}
+
+fn same_keywords(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && b.iter().all(|k| a.iter().any(|x| x.eq_ignore_ascii_case(k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loft_proto_imap::{SeqBound, SeqRange};
+    use loft_store::{MailboxId, MailboxStatus, UidValidity};
+
+    fn meta(uid: u32, bits: u8, modseq: u64) -> MessageMeta {
+        MessageMeta { uid: Uid::new(uid).unwrap(), modseq: ModSeq(modseq), flags: Flags { bits, keywords: vec![] } }
+    }
+
+    fn view(uids: &[u32], recent: Option<(u32, u32)>) -> Selected {
+        let messages: Vec<MessageMeta> = uids.iter().map(|&u| meta(u, 0, u as u64)).collect();
+        let snapshot = MailboxSnapshot {
+            mailbox: Mailbox {
+                id: MailboxId(1),
+                name: "INBOX".into(),
+                special_use: None,
+                is_subscribed: true,
+                uid_validity: UidValidity::new(7).unwrap(),
+            },
+            status: MailboxStatus {
+                messages: uids.len() as u32,
+                unseen: uids.len() as u32,
+                deleted: 0,
+                size: 0,
+                recent: 1,
+                uid_next: uids.last().copied().unwrap_or(0) + 1,
+                uid_validity: UidValidity::new(7).unwrap(),
+                highest_modseq: ModSeq(100),
+            },
+            messages,
+            keywords: vec![],
+        };
+        Selected::from_snapshot(snapshot, recent.is_none(), recent).unwrap()
+    }
+
+    fn set(v: &[(SeqBound, SeqBound)]) -> SequenceSet {
+        SequenceSet::Ranges(v.iter().map(|&(start, end)| SeqRange { start, end }).collect())
+    }
+    use SeqBound::{Star, Value as V};
+
+    fn text(out: &ResponseWriter) -> String {
+        String::from_utf8(out.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn entry_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 16);
+    }
+
+    #[test]
+    fn resolve_seq_and_uid() {
+        let sel = view(&[10, 20, 30, 40], Some((0, 40)));
+        assert_eq!(sel.resolve(&set(&[(V(2), Star)]), Numbering::Seq).unwrap(), vec![1, 2, 3]);
+        assert_eq!(sel.resolve(&set(&[(V(3), V(1))]), Numbering::Seq).unwrap(), vec![0, 1, 2]);
+        assert!(matches!(sel.resolve(&set(&[(V(5), V(5))]), Numbering::Seq), Err(CmdError::Bad { .. })));
+        // UIDs that do not exist are skipped; `*` is the last UID, so 559:* includes it.
+        assert_eq!(sel.resolve(&set(&[(V(15), V(35))]), Numbering::Uid).unwrap(), vec![1, 2]);
+        assert_eq!(sel.resolve(&set(&[(V(559), Star)]), Numbering::Uid).unwrap(), vec![3]);
+        assert!(sel.resolve(&set(&[(V(41), V(50))]), Numbering::Uid).unwrap().is_empty());
+        // `$` empty at first, then the saved UIDs.
+        assert!(sel.resolve(&SequenceSet::Saved, Numbering::Seq).unwrap().is_empty());
+        let mut sel = sel;
+        sel.set_saved_search(vec![20, 40]);
+        assert_eq!(sel.resolve(&SequenceSet::Saved, Numbering::Uid).unwrap(), vec![1, 3]);
+        sel.mark_expunged(&[Uid::new(20).unwrap()]);
+        assert_eq!(sel.saved_search(), &[40]);
+    }
+
+    #[test]
+    fn star_in_empty_mailbox() {
+        let sel = view(&[], Some((0, 0)));
+        assert!(sel.resolve(&set(&[(V(1), Star)]), Numbering::Seq).is_err());
+        assert!(sel.resolve(&set(&[(V(1), Star)]), Numbering::Uid).unwrap().is_empty());
+    }
+
+    #[test]
+    fn recent_from_claim_or_examine() {
+        let sel = view(&[1, 2, 3], Some((1, 3)));
+        assert_eq!(sel.recent_count(), 2);
+        assert!(!sel.message(0).unwrap().is_recent && sel.message(2).unwrap().is_recent);
+        // EXAMINE: the last `status.recent` (1) messages, unclaimed.
+        let sel = view(&[1, 2, 3], None);
+        assert_eq!(sel.recent_count(), 1);
+        assert!(sel.message(2).unwrap().is_recent);
+    }
+
+    #[test]
+    fn expunges_wait_then_renumber_descending() {
+        let mut sel = view(&[10, 20, 30, 40, 50], Some((0, 50)));
+        let mut out = ResponseWriter::new();
+        let enabled = Enabled::default();
+        // Learned during FETCH: nothing written, numbering unchanged.
+        let new = sel.apply_delta(&[], &[Uid::new(20).unwrap(), Uid::new(40).unwrap()], &mut out, &enabled);
+        assert!(new.is_empty());
+        assert!(out.is_empty());
+        assert_eq!(sel.exists(), 5);
+        assert!(sel.message(1).unwrap().is_expunged);
+        assert!(sel.has_pending_expunges());
+        // Announced later, highest first, so each number is valid as read.
+        sel.announce_expunges(&mut out);
+        assert_eq!(text(&out), "* 4 EXPUNGE\r\n* 2 EXPUNGE\r\n");
+        assert_eq!(sel.exists(), 3);
+        assert_eq!(sel.uid_at(1).unwrap().get(), 30);
+        assert_eq!(sel.recent_count(), 3);
+    }
+
+    #[test]
+    fn flag_changes_by_others_announced_once() {
+        let mut sel = view(&[10, 20], Some((0, 20)));
+        let mut out = ResponseWriter::new();
+        let enabled = Enabled::default();
+        let changed = [meta(20, Flags::SEEN, 101), meta(30, 0, 102)];
+        let new = sel.apply_delta(&changed, &[], &mut out, &enabled);
+        assert_eq!(text(&out), "* 2 FETCH (UID 20 FLAGS (\\Seen \\Recent))\r\n");
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].uid.get(), 30);
+        // Our own STORE result recorded first: the same state in a delta is not announced.
+        let mut out = ResponseWriter::new();
+        sel.update_flags(&[meta(10, Flags::FLAGGED, 103)]).unwrap();
+        sel.apply_delta(&[meta(10, Flags::FLAGGED, 103)], &[], &mut out, &enabled);
+        assert!(out.is_empty());
+        // rev2: no \Recent.
+        let rev2 = Enabled { imap4rev2: true, ..Enabled::default() };
+        sel.apply_delta(&[meta(10, 0, 104)], &[], &mut out, &rev2);
+        assert_eq!(text(&out), "* 1 FETCH (UID 10 FLAGS ())\r\n");
+    }
+
+    #[test]
+    fn million_messages_stay_compact() {
+        let uids: Vec<u32> = (1..=1_000_000).collect();
+        let mut sel = view(&uids, Some((0, 1_000_000)));
+        assert_eq!(sel.entries.capacity() * std::mem::size_of::<Entry>(), 16_000_000);
+        assert_eq!(sel.resolve(&set(&[(V(1), Star)]), Numbering::Seq).unwrap().len(), 1_000_000);
+        assert_eq!(sel.resolve(&set(&[(V(999_999), Star)]), Numbering::Uid).unwrap(), vec![999_998, 999_999]);
+        sel.mark_expunged(&[Uid::new(500_000).unwrap()]);
+        let mut out = ResponseWriter::new();
+        sel.announce_expunges(&mut out);
+        assert_eq!(text(&out), "* 500000 EXPUNGE\r\n");
+        assert_eq!(sel.exists(), 999_999);
+    }
+
+    #[test]
+    fn keyword_sets_are_shared() {
+        let mut k = KeywordSets::default();
+        let a = k.intern(&["$Junk".into(), "Work".into()]).unwrap();
+        let b = k.intern(&["Work".into(), "$Junk".into()]).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(k.intern(&[]).unwrap(), 0);
+        assert_eq!(k.sets.len(), 2);
     }
 }

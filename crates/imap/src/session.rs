@@ -1,15 +1,35 @@
 //! The session: owns the socket, reads and frames commands, dispatches them, writes the
 //! tagged response, and keeps the selected view in sync between commands.
-//! (CONTRACT STUB for the shared fields; the session helper implements the rest.)
+//!
+//! States (RFC 9051 §3): Not Authenticated -> Authenticated <-> Selected -> Logout. The
+//! dispatcher (`Session::dispatch`) is the one place that checks whether a command is
+//! allowed in the current state and maps a handler's outcome to the tagged line.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use loft_proto_imap::ResponseWriter;
+use loft_proto_imap::{
+    Code, Command, CommandBody, DecodeOptions, FrameStatus, Framer, MailboxArg, Numbering,
+    ResponseWriter, Status, mailbox_name, parse_command,
+};
 use loft_store::AccountId;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::cmd::{self, CmdError, CmdResult};
 use crate::selected::Selected;
 use crate::{AsyncStream, ServerContext};
+
+/// Responses are flushed before reading more input, and also once this much is pending.
+const FLUSH_THRESHOLD_BYTES: usize = 256 * 1024;
+/// Bytes asked of the socket per read.
+const READ_CHUNK_BYTES: usize = 16 * 1024;
+/// RFC 9051 §5.4: the autologout timer is at least 30 minutes once authenticated; it may
+/// be shorter before.
+const AUTOLOGOUT_AUTHENTICATED_SECS: u64 = 30 * 60;
+const AUTOLOGOUT_NOT_AUTHENTICATED_SECS: u64 = 3 * 60;
+/// A TLS handshake after STARTTLS must finish within this.
+const TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 30;
 
 /// Extensions the client has ENABLEd (RFC 5161) or that are implied.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,6 +54,15 @@ pub struct AccountCtx {
     pub name: String,
 }
 
+/// The connection state of RFC 9051 §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    NotAuthenticated,
+    Authenticated,
+    Selected,
+    Logout,
+}
+
 pub struct Session {
     pub ctx: Arc<ServerContext>,
     /// Responses are written here and flushed by the session (or by `flush` for streaming).
@@ -46,17 +75,532 @@ pub struct Session {
     /// Some in the Selected state.
     pub selected: Option<Selected>,
     stream: Option<Box<dyn AsyncStream>>,
+    /// Received and not yet consumed; `inbuf[0]` starts the next command.
+    inbuf: Vec<u8>,
+    framer: Framer,
+    /// Set by LOGOUT: close after the tagged OK.
+    pub(crate) is_logout: bool,
+    /// Set by STARTTLS: after the tagged OK, discard pipelined input and handshake.
+    pub(crate) is_starttls_pending: bool,
+    /// The peer went away (EOF or I/O error): stop without writing anything more.
+    is_closed: bool,
 }
 
 impl Session {
     /// Write `out` to the socket and clear it. Handlers streaming large responses (FETCH of
     /// many bodies) call this when `out.len()` grows past a few hundred KiB.
     pub async fn flush(&mut self) -> std::io::Result<()> {
-        unimplemented!("contract stub")
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            self.out.clear();
+            return Err(std::io::Error::from(std::io::ErrorKind::NotConnected));
+        };
+        let result = async {
+            stream.write_all(self.out.as_bytes()).await?;
+            stream.flush().await
+        }
+        .await;
+        self.out.clear();
+        if result.is_err() {
+            self.is_closed = true;
+        }
+        result
+    }
+
+    /// The current RFC 9051 §3 state.
+    pub fn state(&self) -> State {
+        if self.is_logout {
+            State::Logout
+        } else if self.account.is_none() {
+            State::NotAuthenticated
+        } else if self.selected.is_some() {
+            State::Selected
+        } else {
+            State::Authenticated
+        }
+    }
+
+    /// The logged-in account. The dispatcher only calls authenticated handlers when there
+    /// is one, so the error arm is a defence, not a path.
+    pub fn account_id(&self) -> Result<AccountId, CmdError> {
+        self.account
+            .as_ref()
+            .map(|a| a.id)
+            .ok_or_else(|| CmdError::bad("Not authenticated"))
+    }
+
+    /// Decode a mailbox argument (modified UTF-7, or UTF-8 once IMAP4rev2/UTF8=ACCEPT is
+    /// enabled: RFC 9051 §5.1, RFC 6855 §3) into the store's UTF-8 name.
+    pub fn decode_mailbox(&self, arg: &MailboxArg) -> Result<String, CmdError> {
+        mailbox_name::decode(&arg.0, self.enabled.is_utf8())
+            .map_err(|e| CmdError::no_code(Code::Cannot, format!("Invalid mailbox name: {e}")))
+    }
+
+    /// Encode a store name for the wire in the client's current mode.
+    pub fn encode_mailbox(&self, name: &str) -> Vec<u8> {
+        mailbox_name::encode(name, self.enabled.is_utf8())
+    }
+
+    /// Read more bytes from the client into the input buffer. Ok(0) at end of stream.
+    pub(crate) async fn read_more(&mut self) -> std::io::Result<usize> {
+        let Some(stream) = self.stream.as_mut() else {
+            return Ok(0);
+        };
+        self.inbuf.reserve(READ_CHUNK_BYTES);
+        match stream.read_buf(&mut self.inbuf).await {
+            Ok(0) => {
+                self.is_closed = true;
+                Ok(0)
+            }
+            Ok(n) => Ok(n),
+            Err(e) => {
+                self.is_closed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Take one CRLF (or bare LF) terminated line from the input buffer, without the line
+    /// ending. Used for the continuation data of AUTHENTICATE and for IDLE's DONE, which are
+    /// not commands and so bypass the framer (the framer is reset between commands).
+    pub(crate) fn take_line(&mut self) -> Result<Option<Vec<u8>>, CmdError> {
+        match self.inbuf.iter().position(|&b| b == b'\n') {
+            Some(pos) => {
+                let mut line: Vec<u8> = self.inbuf.drain(..=pos).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                Ok(Some(line))
+            }
+            None if self.inbuf.len() > self.ctx.config.max_line_bytes => {
+                Err(CmdError::Fatal("Line too long".into()))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Flush pending responses, then wait for one line from the client.
+    pub(crate) async fn read_line(&mut self) -> Result<Vec<u8>, CmdError> {
+        self.flush()
+            .await
+            .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
+        loop {
+            if let Some(line) = self.take_line()? {
+                return Ok(line);
+            }
+            match self.read_more().await {
+                Ok(0) | Err(_) => return Err(CmdError::Fatal("Connection lost".into())),
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// Whether the peer has gone away.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.is_closed
+    }
+
+    fn new(
+        ctx: Arc<ServerContext>,
+        stream: Box<dyn AsyncStream>,
+        peer: SocketAddr,
+        is_tls: bool,
+    ) -> Session {
+        let framer = Framer::new(ctx.config.max_line_bytes, ctx.config.max_literal_bytes);
+        Session {
+            ctx,
+            out: ResponseWriter::new(),
+            enabled: Enabled::default(),
+            peer,
+            is_tls,
+            account: None,
+            selected: None,
+            stream: Some(stream),
+            inbuf: Vec::with_capacity(READ_CHUNK_BYTES),
+            framer,
+            is_logout: false,
+            is_starttls_pending: false,
+            is_closed: false,
+        }
+    }
+
+    fn new_framer(&self) -> Framer {
+        Framer::new(
+            self.ctx.config.max_line_bytes,
+            self.ctx.config.max_literal_bytes,
+        )
+    }
+
+    /// The read loop: frame, decode, dispatch, until LOGOUT, a fatal error or EOF.
+    async fn serve(&mut self) {
+        let caps = crate::capabilities::capabilities(self);
+        self.out
+            .untagged_status(Status::Ok, Some(&Code::Capability(caps)), "Loft ready");
+        let decode_opts = DecodeOptions {
+            max_nesting: self.ctx.config.max_nesting,
+        };
+        let mut commands_since_flush = 0usize;
+
+        while !self.is_closed && !self.is_logout {
+            match self.framer.next(&self.inbuf) {
+                FrameStatus::Incomplete => {
+                    if !self.read_input().await {
+                        break;
+                    }
+                    commands_since_flush = 0;
+                }
+                FrameStatus::LiteralFound { sync, .. } => {
+                    if sync {
+                        // RFC 9051 §7.5: the client waits for this before sending the bytes.
+                        self.out.continuation("Ready for literal data");
+                        if self.flush().await.is_err() {
+                            break;
+                        }
+                    }
+                }
+                FrameStatus::Complete { len } => {
+                    let len = len.min(self.inbuf.len());
+                    let parsed = parse_command(&self.inbuf[..len], &decode_opts);
+                    self.inbuf.drain(..len);
+                    self.framer.reset();
+                    match parsed {
+                        Ok(command) => self.dispatch(command).await,
+                        Err(e) => {
+                            let code = e.code.as_ref();
+                            match &e.tag {
+                                Some(tag) => self.out.tagged(tag, Status::Bad, code, &e.text),
+                                None => self.out.untagged_status(Status::Bad, code, &e.text),
+                            }
+                        }
+                    }
+                    commands_since_flush += 1;
+                    if self.out.len() >= FLUSH_THRESHOLD_BYTES
+                        || commands_since_flush >= self.ctx.config.max_pipelined_commands.max(1)
+                    {
+                        if self.flush().await.is_err() {
+                            break;
+                        }
+                        commands_since_flush = 0;
+                    }
+                    if self.is_starttls_pending {
+                        self.is_starttls_pending = false;
+                        if !self.start_tls().await {
+                            break;
+                        }
+                    }
+                }
+                FrameStatus::LineTooLong { tag } => {
+                    // The framer discards the rest of the line (in chunks, so the buffer
+                    // stays small) and reports it as `Discarded`.
+                    self.write_tagged_or_untagged(
+                        tag.as_deref(),
+                        Status::Bad,
+                        None,
+                        "Line too long",
+                    );
+                    self.framer.skip_line();
+                }
+                FrameStatus::LiteralTooBig { tag, sync, .. } => {
+                    // RFC 9051 §7.1 TOOBIG. For a synchronizing literal the refusal comes
+                    // before the client sends the bytes and the command is over; for a
+                    // LITERAL+ one the client sends them anyway and the framer discards
+                    // them (RFC 7888 §4 choice 1: the answer may precede the bytes).
+                    self.write_tagged_or_untagged(
+                        tag.as_deref(),
+                        Status::No,
+                        Some(&Code::TooBig),
+                        "Literal too big",
+                    );
+                    if sync {
+                        self.framer.abandon();
+                    }
+                    if self.flush().await.is_err() {
+                        break;
+                    }
+                }
+                FrameStatus::Discarded { len } => {
+                    let len = len.min(self.inbuf.len());
+                    self.inbuf.drain(..len);
+                    self.framer.reset();
+                }
+            }
+        }
+        if !self.is_closed {
+            let _ = self.flush().await;
+        }
+        if let Some(mut stream) = self.stream.take() {
+            let _ = stream.shutdown().await;
+        }
+    }
+
+    /// Flush, then read more input within the autologout time. False when the connection
+    /// is over (EOF, error, timeout after `* BYE`).
+    async fn read_input(&mut self) -> bool {
+        if self.flush().await.is_err() {
+            return false;
+        }
+        let secs = if self.account.is_some() {
+            AUTOLOGOUT_AUTHENTICATED_SECS
+        } else {
+            AUTOLOGOUT_NOT_AUTHENTICATED_SECS
+        };
+        match tokio::time::timeout(Duration::from_secs(secs), self.read_more()).await {
+            Ok(Ok(n)) => n > 0,
+            Ok(Err(_)) => false,
+            Err(_) => {
+                self.out
+                    .untagged_status(Status::Bye, None, "Autologout; idle for too long");
+                let _ = self.flush().await;
+                false
+            }
+        }
+    }
+
+    fn write_tagged_or_untagged(
+        &mut self,
+        tag: Option<&str>,
+        status: Status,
+        code: Option<&Code>,
+        text: &str,
+    ) {
+        match tag.and_then(loft_proto_imap::Tag::new) {
+            Some(tag) => self.out.tagged(&tag, status, code, text),
+            None => self.out.untagged_status(status, code, text),
+        }
+    }
+
+    /// The one place that checks the state, runs the handler, syncs the selected view and
+    /// writes the tagged response.
+    async fn dispatch(&mut self, command: Command) {
+        let Command { tag, body } = command;
+        let name = body.name();
+        if !is_allowed(&body, self.state()) {
+            let text = match self.state() {
+                State::NotAuthenticated => {
+                    format!("{name} not allowed in this state: not authenticated")
+                }
+                State::Authenticated => {
+                    format!("{name} not allowed in this state: no mailbox selected")
+                }
+                State::Selected => {
+                    format!("{name} not allowed in this state: a mailbox is selected")
+                }
+                State::Logout => format!("{name} not allowed in this state"),
+            };
+            self.out.tagged(&tag, Status::Bad, None, &text);
+            return;
+        }
+        // RFC 9051 §7.5.1: no EXPUNGE while responding to FETCH, STORE or SEARCH; the UID
+        // forms may carry them.
+        let allow_expunge = match &body {
+            CommandBody::Fetch(f) => f.numbering == Numbering::Uid,
+            CommandBody::Store(s) => s.numbering == Numbering::Uid,
+            CommandBody::Search(s) => s.numbering == Numbering::Uid,
+            _ => true,
+        };
+        let is_logout = matches!(body, CommandBody::Logout);
+        // The ESEARCH correlator (RFC 4731 §3.1) is the one response that needs the tag;
+        // handlers read it through `cmd::current_tag()`.
+        let result = cmd::CURRENT_TAG.scope(tag.clone(), self.run_handler(body)).await;
+        if self.is_closed {
+            return;
+        }
+        if !matches!(result, Err(CmdError::Fatal(_))) && !is_logout {
+            self.sync_selected(allow_expunge).await;
+        }
+        match result {
+            Ok(done) => {
+                let text = if done.text.is_empty() {
+                    format!("{name} completed")
+                } else {
+                    done.text.into_owned()
+                };
+                self.out.tagged(&tag, Status::Ok, done.code.as_ref(), &text);
+            }
+            Err(CmdError::Bad { code, text }) => {
+                self.out.tagged(&tag, Status::Bad, code.as_ref(), &text)
+            }
+            Err(CmdError::No { code, text }) => {
+                self.out.tagged(&tag, Status::No, code.as_ref(), &text)
+            }
+            Err(CmdError::Internal(e)) => {
+                tracing::error!(
+                    peer = %self.peer,
+                    account = self.account.as_ref().map(|a| a.name.as_str()),
+                    command = name,
+                    error = %e,
+                    "command failed"
+                );
+                self.out.tagged(
+                    &tag,
+                    Status::No,
+                    Some(&Code::ServerBug),
+                    "Internal error; the incident was logged",
+                );
+            }
+            Err(CmdError::Fatal(text)) => {
+                self.is_starttls_pending = false;
+                self.out.untagged_status(Status::Bye, None, &text);
+                let _ = self.flush().await;
+                self.is_logout = true;
+            }
+        }
+    }
+
+    /// Bring the selected view up to date and write its untagged responses.
+    pub(crate) async fn sync_selected(&mut self, allow_expunge: bool) {
+        let Some(account) = self.account.as_ref().map(|a| a.id) else {
+            return;
+        };
+        let Some(selected) = self.selected.as_mut() else {
+            return;
+        };
+        let store = self.ctx.store.clone();
+        if let Err(e) = selected
+            .sync(
+                store.as_ref(),
+                account,
+                &mut self.out,
+                &self.enabled,
+                allow_expunge,
+            )
+            .await
+        {
+            tracing::warn!(peer = %self.peer, mailbox = %selected.mailbox.name, error = %e, "sync of the selected mailbox failed");
+        }
+    }
+
+    async fn run_handler(&mut self, body: CommandBody) -> CmdResult {
+        use CommandBody::*;
+        match body {
+            Capability => cmd::capability::handle(self).await,
+            Noop => cmd::noop::handle(self).await,
+            Logout => cmd::logout::handle(self).await,
+            Id(params) => cmd::id::handle(self, params).await,
+            StartTls => cmd::starttls::handle(self).await,
+            Authenticate { mechanism, initial } => {
+                cmd::authenticate::handle(self, mechanism, initial).await
+            }
+            Login { user, password } => cmd::login::handle(self, user, password).await,
+            Enable(caps) => cmd::enable::handle(self, caps).await,
+            Select { mailbox, params } => cmd::select::handle(self, mailbox, params, false).await,
+            Examine { mailbox, params } => cmd::select::handle(self, mailbox, params, true).await,
+            Create {
+                mailbox,
+                special_use,
+            } => cmd::create::handle(self, mailbox, special_use).await,
+            Delete { mailbox } => cmd::delete::handle(self, mailbox).await,
+            Rename { from, to } => cmd::rename::handle(self, from, to).await,
+            Subscribe { mailbox } => cmd::subscribe::handle(self, mailbox, true).await,
+            Unsubscribe { mailbox } => cmd::subscribe::handle(self, mailbox, false).await,
+            List(list) => cmd::list::handle(self, list).await,
+            Lsub { reference, pattern } => cmd::list::handle_lsub(self, reference, pattern).await,
+            Namespace => cmd::namespace::handle(self).await,
+            Status { mailbox, items } => cmd::status::handle(self, mailbox, items).await,
+            Append { mailbox, messages } => cmd::append::handle(self, mailbox, messages).await,
+            Idle => cmd::idle::handle(self).await,
+            Check => cmd::check::handle(self).await,
+            Close => cmd::close::handle(self, true).await,
+            Unselect => cmd::close::handle(self, false).await,
+            Expunge => cmd::expunge::handle(self, None).await,
+            UidExpunge(set) => cmd::expunge::handle(self, Some(set)).await,
+            Search(search) => cmd::search::handle(self, search).await,
+            Fetch(fetch) => cmd::fetch::handle(self, fetch).await,
+            Store(store) => cmd::store::handle(self, store).await,
+            Copy {
+                numbering,
+                set,
+                mailbox,
+            } => cmd::copy_move::handle(self, numbering, set, mailbox, false).await,
+            Move {
+                numbering,
+                set,
+                mailbox,
+            } => cmd::copy_move::handle(self, numbering, set, mailbox, true).await,
+        }
+    }
+
+    /// After `OK` to STARTTLS: RFC 9051 §6.2.1 — throw away whatever the client pipelined
+    /// after the command (the plaintext command-injection attack, CERT-555316), then run
+    /// the TLS handshake and carry on over TLS in the Not Authenticated state.
+    async fn start_tls(&mut self) -> bool {
+        if self.flush().await.is_err() {
+            return false;
+        }
+        self.inbuf.clear();
+        self.framer = self.new_framer();
+        let (Some(acceptor), Some(stream)) = (self.ctx.tls.clone(), self.stream.take()) else {
+            return false;
+        };
+        let handshake = acceptor.accept(stream);
+        match tokio::time::timeout(Duration::from_secs(TLS_HANDSHAKE_TIMEOUT_SECS), handshake).await
+        {
+            Ok(Ok(tls)) => {
+                self.stream = Some(Box::new(tls));
+                self.is_tls = true;
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::debug!(peer = %self.peer, error = %e, "TLS handshake after STARTTLS failed");
+                self.is_closed = true;
+                false
+            }
+            Err(_) => {
+                tracing::debug!(peer = %self.peer, "TLS handshake after STARTTLS timed out");
+                self.is_closed = true;
+                false
+            }
+        }
     }
 }
 
-pub(crate) async fn run(ctx: Arc<ServerContext>, stream: Box<dyn AsyncStream>, peer: SocketAddr, is_tls: bool) {
-    let _ = (ctx, stream, peer, is_tls);
-    unimplemented!("contract stub")
+/// RFC 9051 §6: which commands are valid in which state.
+fn is_allowed(body: &CommandBody, state: State) -> bool {
+    use CommandBody::*;
+    match body {
+        Capability | Noop | Logout | Id(_) => state != State::Logout,
+        StartTls | Authenticate { .. } | Login { .. } => state == State::NotAuthenticated,
+        // RFC 5161 §3.1: ENABLE is only valid in the authenticated state.
+        Enable(_) => state == State::Authenticated,
+        Select { .. }
+        | Examine { .. }
+        | Create { .. }
+        | Delete { .. }
+        | Rename { .. }
+        | Subscribe { .. }
+        | Unsubscribe { .. }
+        | List(_)
+        | Lsub { .. }
+        | Namespace
+        | Status { .. }
+        | Append { .. }
+        | Idle => {
+            matches!(state, State::Authenticated | State::Selected)
+        }
+        Check
+        | Close
+        | Unselect
+        | Expunge
+        | UidExpunge(_)
+        | Search(_)
+        | Fetch(_)
+        | Store(_)
+        | Copy { .. }
+        | Move { .. } => state == State::Selected,
+    }
+}
+
+pub(crate) async fn run(
+    ctx: Arc<ServerContext>,
+    stream: Box<dyn AsyncStream>,
+    peer: SocketAddr,
+    is_tls: bool,
+) {
+    let mut session = Session::new(ctx, stream, peer, is_tls);
+    tracing::debug!(peer = %peer, is_tls, "IMAP session started");
+    session.serve().await;
+    tracing::debug!(peer = %peer, "IMAP session ended");
 }

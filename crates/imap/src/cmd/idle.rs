@@ -1,8 +1,89 @@
 //! IDLE: RFC 9051 §6.3.13, RFC 2177. State: Authenticated, Selected.
-use super::CmdResult;
+//!
+//! Wakes on the store's change feed (changes made through this process) and also polls
+//! the selected mailbox's HIGHESTMODSEQ every `idle_poll_millis` for changes made by other
+//! processes (the CLI, another node).
+use std::time::Duration;
+
+use loft_store::{Change, ModSeq};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{CmdError, CmdResult, Done};
 use crate::Session;
 
+/// RFC 9051 §5.4 / RFC 2177: clients re-issue IDLE at least every 29 minutes; past 30
+/// the server may log them out.
+const IDLE_TIMEOUT_SECS: u64 = 30 * 60;
+
 pub async fn handle(s: &mut Session) -> CmdResult {
-    let _ = s;
-    unimplemented!("contract stub")
+    let account = s.account_id()?;
+    // Subscribe before the first sync so nothing falls between the two.
+    let mut feed = s.ctx.store.subscribe();
+    s.sync_selected(true).await;
+    let mut known_modseq = selected_modseq(s, account).await;
+    s.out.continuation("idling");
+    s.flush()
+        .await
+        .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
+
+    let mut poll =
+        tokio::time::interval(Duration::from_millis(s.ctx.config.idle_poll_millis.max(10)));
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let deadline = tokio::time::sleep(Duration::from_secs(IDLE_TIMEOUT_SECS));
+    tokio::pin!(deadline);
+    loop {
+        if let Some(line) = s.take_line()? {
+            // RFC 2177 §3 / RFC 9051 §6.3.13: DONE (case-insensitive) ends IDLE; anything
+            // else is a protocol error.
+            return if line.eq_ignore_ascii_case(b"DONE") {
+                Ok(Done::ok("IDLE terminated"))
+            } else {
+                Err(CmdError::bad("Expected DONE"))
+            };
+        }
+        let mut wake = false;
+        tokio::select! {
+            read = s.read_more() => match read {
+                Ok(0) | Err(_) => return Err(CmdError::Fatal("Connection lost".into())),
+                Ok(_) => {}
+            },
+            event = feed.recv() => match event {
+                Ok(Change::Mailbox { account: a, mailbox, .. }) if a == account => {
+                    wake = s.selected.as_ref().is_some_and(|sel| sel.mailbox.id == mailbox);
+                }
+                Ok(_) => {}
+                // Missed events: sync to be safe.
+                Err(RecvError::Lagged(_)) => wake = true,
+                // The store went away; keep polling.
+                Err(RecvError::Closed) => feed = s.ctx.store.subscribe(),
+            },
+            _ = poll.tick() => {
+                let now = selected_modseq(s, account).await;
+                if now != known_modseq {
+                    wake = true;
+                }
+            }
+            _ = &mut deadline => return Err(CmdError::Fatal("IDLE for too long".into())),
+        }
+        if wake && !s.is_closed() {
+            // RFC 9051 §6.3.13: untagged updates while idling, EXPUNGE included.
+            s.sync_selected(true).await;
+            known_modseq = selected_modseq(s, account).await;
+            s.flush()
+                .await
+                .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
+        }
+    }
+}
+
+/// Takes `&mut` (not `&Session`): a shared borrow held across an await would need
+/// `Session: Sync`, which the boxed stream is not.
+async fn selected_modseq(s: &mut Session, account: loft_store::AccountId) -> Option<ModSeq> {
+    let id = s.selected.as_ref()?.mailbox.id;
+    let store = s.ctx.store.clone();
+    store
+        .status(account, id)
+        .await
+        .ok()
+        .map(|st| st.highest_modseq)
 }

@@ -91,3 +91,15 @@ impl From<StoreError> for CmdError {
 }
 
 pub type CmdResult = Result<Done, CmdError>;
+
+tokio::task_local! {
+    /// The tag of the command being executed, for the few responses that carry it (the
+    /// ESEARCH search correlator, RFC 4731 §3.1 / RFC 9051 §7.3.4). Handlers never see the
+    /// tag otherwise (STYLE.md); the dispatcher runs a handler inside `CURRENT_TAG.scope`.
+    pub static CURRENT_TAG: loft_proto_imap::Tag;
+}
+
+/// The tag of the running command, when the dispatcher provided one.
+pub fn current_tag() -> Option<loft_proto_imap::Tag> {
+    CURRENT_TAG.try_with(|t| t.clone()).ok()
+}
