@@ -239,7 +239,42 @@ pub enum Flag {
     /// A keyword atom (case preserved; compared case-insensitively by the store).
     Keyword(String),
     /// Any other `\Word`: RFC 9051 §2.3.2 flag-extension. Kept so it can be refused politely.
+    /// Holds the name without its backslash (`\Foo` -> `Extension("Foo")`).
     Extension(String),
+}
+
+impl Flag {
+    /// Parse a flag's wire form (`\Seen`, `$Label`, `\Foo`), case-insensitive for system
+    /// flags. Returns None for `\Recent`, `\*`, empty or non-atom input.
+    pub fn parse(s: &str) -> Option<Flag> {
+        let (is_system, name) = match s.strip_prefix('\\') {
+            Some(n) => (true, n),
+            None => (false, s),
+        };
+        if name.is_empty() || !name.bytes().all(is_atom_char) {
+            return None;
+        }
+        if !is_system {
+            return Some(Flag::Keyword(name.to_string()));
+        }
+        Some(match name.to_ascii_uppercase().as_str() {
+            "SEEN" => Flag::Seen,
+            "ANSWERED" => Flag::Answered,
+            "FLAGGED" => Flag::Flagged,
+            "DELETED" => Flag::Deleted,
+            "DRAFT" => Flag::Draft,
+            "RECENT" => return None,
+            _ => Flag::Extension(name.to_string()),
+        })
+    }
+
+    /// The wire form: `\Seen`, `$Label`, `\Foo`.
+    pub fn to_wire(&self) -> String {
+        let mut out = Vec::new();
+        crate::writer::write_flag(&mut out, self);
+        // write_flag only copies the UTF-8 of the flag's own strings.
+        String::from_utf8_lossy(&out).into_owned()
+    }
 }
 
 /// RFC 9051 §9 sequence-set: one or more ranges, or `$` (RFC 5182 SEARCHRES).
