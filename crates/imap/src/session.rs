@@ -270,9 +270,12 @@ impl Session {
                         Ok(command) => self.dispatch(command).await,
                         Err(e) => {
                             let code = e.code.as_ref();
+                            // RFC 9051 §6.4.4: an unsupported CHARSET is refused with NO
+                            // [BADCHARSET], not BAD; every other decode failure is a BAD.
+                            let status = if e.is_refusal() { Status::No } else { Status::Bad };
                             match &e.tag {
-                                Some(tag) => self.out.tagged(tag, Status::Bad, code, &e.text),
-                                None => self.out.untagged_status(Status::Bad, code, &e.text),
+                                Some(tag) => self.out.tagged(tag, status, code, &e.text),
+                                None => self.out.untagged_status(status, code, &e.text),
                             }
                         }
                     }

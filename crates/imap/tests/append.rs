@@ -54,7 +54,7 @@ async fn multiappend_and_trycreate() {
     let r = tc
         .command(&format!("APPEND INBOX {} {{0+}}\r\n", lit(MSG)))
         .await;
-    assert_eq!(r.status(), "BAD", "{}", r.tagged);
+    assert_eq!(r.status(), "NO", "{}", r.tagged);
     let st = tc.ok("STATUS INBOX (MESSAGES)").await;
     assert_eq!(st, vec!["* STATUS \"INBOX\" (MESSAGES 2)".to_string()]);
 }

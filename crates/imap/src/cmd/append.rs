@@ -21,7 +21,8 @@ pub async fn handle(
     let mut new_messages = Vec::with_capacity(messages.len());
     for msg in messages {
         if msg.content.is_empty() {
-            return Err(CmdError::bad("Empty message"));
+            // Syntactically valid, so not BAD: refusing an empty message is policy (Dovecot: NO).
+            return Err(CmdError::no("Empty message"));
         }
         // RFC 7889 §3 / RFC 4469 TOOBIG: over APPENDLIMIT.
         if msg.content.len() as u64 > limit {

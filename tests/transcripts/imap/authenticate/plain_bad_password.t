@@ -1,0 +1,4 @@
+# RFC 9051 §6.2.2: failed credentials are NO [AUTHENTICATIONFAILED].
+@user alice secret
+C: a1 AUTHENTICATE PLAIN AGFsaWNlAG5vcGU=
+S: a1 NO [AUTHENTICATIONFAILED] ~

@@ -1,0 +1,16 @@
+# RFC 9051 §6.4.5: FLAGS, INTERNALDATE, RFC822.SIZE, UID; the FAST macro.
+@user alice secret
+C: a1 LOGIN alice secret
+S: a1 OK ~
+@append alice INBOX simple.eml date="01-Mar-2020 12:00:00 +0000"
+@append alice INBOX alternative.eml date="02-Mar-2020 12:00:00 +0000"
+C: a2 SELECT INBOX
+S: ...
+S: a2 OK [READ-WRITE] ~
+C: a3 FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE UID)
+S: * 1 FETCH (FLAGS (\Recent) INTERNALDATE " 1-Mar-2020 12:00:00 +0000" RFC822.SIZE 349 UID 1)
+S: a3 OK ~
+C: a4 FETCH 1:2 FAST
+S: * 1 FETCH (FLAGS (\Recent) INTERNALDATE " 1-Mar-2020 12:00:00 +0000" RFC822.SIZE 349)
+S: * 2 FETCH (FLAGS (\Recent) INTERNALDATE " 2-Mar-2020 12:00:00 +0000" RFC822.SIZE 528)
+S: a4 OK ~
