@@ -16,7 +16,9 @@ def free_port():
 
 
 class Loft:
-    def __init__(self, binary=None, data_dir=None):
+    def __init__(self, binary=None, data_dir=None, extra_config=""):
+        """extra_config: TOML appended to the config, e.g. a [store] section naming
+        PostgreSQL (several nodes on one database: tests/e2e/test_multinode.py)."""
         self.binary = binary or os.environ["LOFT_BIN"]
         self.tmp = tempfile.TemporaryDirectory(prefix="loft-e2e-")
         self.data_dir = data_dir or os.path.join(self.tmp.name, "data")
@@ -38,6 +40,7 @@ tls = "implicit"
 [auth]
 plaintext = "loopback"
 '''
+                + extra_config
             )
         self.proc = None
         self.log = None

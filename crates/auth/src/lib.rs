@@ -1,12 +1,18 @@
 //! Password hashing (argon2id), typed secrets, stored credentials, imported legacy hashes
-//! and sans-I/O SASL server mechanisms (PLAIN, LOGIN, SCRAM-SHA-256[-PLUS]).
+//! and sans-I/O SASL server mechanisms (PLAIN, LOGIN, SCRAM-SHA-256[-PLUS], OAUTHBEARER,
+//! XOAUTH2).
 //!
-//! Nothing here does I/O: the IMAP session feeds client data to [`sasl::Mechanism`] and
-//! looks credentials up in the store itself.
+//! Nothing here does network I/O: the IMAP session feeds client data to
+//! [`sasl::Mechanism`] and looks credentials up in the store itself. The one exception to
+//! "no I/O" is [`jwks`], which reads the configured JWKS files.
 
+pub mod app_password;
+pub mod audit;
 pub mod credentials;
+pub mod jwks;
 pub mod legacy;
 pub mod sasl;
+pub mod throttle;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};

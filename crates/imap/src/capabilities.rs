@@ -7,7 +7,7 @@ use crate::Session;
 /// Extensions that work in every state, after the base protocol names.
 /// LITERAL+ (RFC 7888) as Dovecot does; literals above `max_literal_bytes` are refused
 /// (APPENDLIMIT, RFC 7889, tells well-behaved clients the limit up front).
-/// CONDSTORE/QRESYNC are deliberately absent until they are implemented end to end.
+/// CONDSTORE and QRESYNC: RFC 7162 (QRESYNC implies CONDSTORE; §3.2.2 says to list both).
 const COMMON: &[&str] = &[
     "LITERAL+",
     "ENABLE",
@@ -27,6 +27,25 @@ const COMMON: &[&str] = &[
     "STATUS=SIZE",
     "BINARY",
     "MULTIAPPEND",
+    "CONDSTORE",
+    "QRESYNC",
+    // RFC 8474, RFC 8970, RFC 6855, RFC 8508, RFC 4469, RFC 4978, RFC 5464.
+    "OBJECTID",
+    "PREVIEW",
+    "UTF8=ACCEPT",
+    "REPLACE",
+    "CATENATE",
+    "COMPRESS=DEFLATE",
+    "METADATA",
+    // RFC 5256 SORT and THREAD, RFC 5957 SORT=DISPLAY, RFC 5267 ESORT, RFC 5032 WITHIN.
+    "SORT",
+    "SORT=DISPLAY",
+    "ESORT",
+    "THREAD=ORDEREDSUBJECT",
+    "THREAD=REFERENCES",
+    "WITHIN",
+    // RFC 8514 (FETCH SAVEDATE, SEARCH SAVED*).
+    "SAVEDATE",
 ];
 
 /// The capability names for this connection now.
@@ -38,15 +57,33 @@ pub fn capabilities(s: &Session) -> Vec<String> {
         if s.ctx.tls.is_some() && !s.is_tls {
             caps.push("STARTTLS".into());
         }
-        if is_plaintext_auth_allowed(s) {
-            caps.push("AUTH=PLAIN".into());
-            caps.push("SASL-IR".into());
-        } else {
+        // Exactly the mechanisms that work on this connection (issue 3): -PLUS only with
+        // channel binding data (TLS 1.3), PLAIN/LOGIN only where plaintext is allowed.
+        let bindings = s.tls_info.as_ref().map(|t| t.channel_bindings()).unwrap_or_default();
+        let is_plaintext = is_plaintext_auth_allowed(s);
+        for mech in loft_auth::sasl::mechanism_names(&bindings) {
+            let is_cleartext = mech == loft_auth::sasl::PLAIN || mech == loft_auth::sasl::LOGIN;
+            if is_plaintext || !is_cleartext {
+                caps.push(format!("AUTH={mech}"));
+            }
+        }
+        // RFC 7628 §5: a bearer token is a password to whoever sees it; only with
+        // `[oauth]` configured and where PLAIN is offered.
+        if is_plaintext && s.ctx.config.oauth.is_some() {
+            caps.extend(loft_auth::sasl::oauth::MECHANISMS.iter().map(|m| format!("AUTH={m}")));
+        }
+        // RFC 4959.
+        caps.push("SASL-IR".into());
+        if !is_plaintext {
             // RFC 9051 §6.2.3, §7.2.2: LOGIN (and PLAIN) refused on this connection.
             caps.push("LOGINDISABLED".into());
         }
     }
     caps.extend(COMMON.iter().map(|c| c.to_string()));
+    if s.account.is_some() {
+        // RFC 8437 §3: UNAUTHENTICATE may be advertised only once authenticated.
+        caps.push("UNAUTHENTICATE".into());
+    }
     caps.push(format!("APPENDLIMIT={}", s.ctx.config.max_literal_bytes));
     caps
 }

@@ -3,7 +3,9 @@
 
 pub mod capabilities;
 pub mod cmd;
+pub mod compress;
 pub mod config;
+pub mod objectid;
 pub mod selected;
 pub mod session;
 

@@ -9,6 +9,8 @@
 
 pub mod search_eval;
 pub mod sets;
+pub mod sort_keys;
+pub mod threading;
 
 use std::collections::HashMap;
 
@@ -36,6 +38,10 @@ pub struct Selected {
     recent_claims: Vec<(u32, u32)>,
     /// Entries marked expunged and not yet announced.
     pending_expunges: u32,
+    /// The view's HIGHESTMODSEQ when the oldest still-unannounced expunge was learned: the
+    /// highest value a client may be told while expunges wait (RFC 7162 §3.2, last
+    /// paragraph before §3.2.1). None when no expunge is pending.
+    expunge_floor: Option<ModSeq>,
     /// RFC 5182 SEARCHRES `$`: UIDs, ascending. Expunged UIDs drop out as they are learned.
     saved_search: Vec<u32>,
 }
@@ -83,6 +89,7 @@ impl Selected {
             recent_count: 0,
             recent_claims: recent.into_iter().collect(),
             pending_expunges: 0,
+            expunge_floor: None,
             saved_search: Vec::new(),
         };
         let unclaimed_floor = messages.len().saturating_sub(status.recent as usize);
@@ -118,7 +125,7 @@ impl Selected {
         }
         let new = self.apply_delta(&delta.changed, &delta.expunged, out, enabled);
         if allow_expunge {
-            self.announce_expunges(out);
+            self.announce_expunges(out, enabled);
         }
         if !new.is_empty() {
             // Claim \Recent for messages above what this session already claimed
@@ -142,6 +149,12 @@ impl Selected {
             }
         }
         self.highest_modseq = self.highest_modseq.max(delta.highest_modseq);
+        // RFC 7162 §3.2: MODSEQ values were sent while expunges (with higher mod-sequences)
+        // wait; a HIGHESTMODSEQ below those expunges keeps a client that resyncs from the
+        // largest MODSEQ it saw from skipping them.
+        if enabled.condstore && let Some(floor) = self.expunge_floor {
+            out.untagged_status(Status::Ok, Some(&Code::HighestModSeq(floor.0)), "Expunges pending");
+        }
         Ok(())
     }
 
@@ -159,6 +172,16 @@ impl Selected {
     }
     pub fn highest_modseq(&self) -> ModSeq {
         self.highest_modseq
+    }
+    /// The HIGHESTMODSEQ a client may be told now: the view's, or lower while expunges
+    /// are still unannounced (RFC 7162 §3.2).
+    pub fn reportable_modseq(&self) -> ModSeq {
+        self.expunge_floor.unwrap_or(self.highest_modseq)
+    }
+    /// Whether a UID is in the view (announced to the client, expunged-but-unannounced
+    /// included).
+    pub fn contains_uid(&self, uid: u32) -> bool {
+        self.entries.binary_search_by_key(&uid, |e| e.uid).is_ok()
     }
     /// Keywords of the mailbox (the FLAGS response).
     pub fn keywords(&self) -> &[String] {
@@ -243,6 +266,30 @@ impl Selected {
         }
     }
 
+    /// A UID set as normalized ranges with `*` meaning "no upper bound", for naming UIDs
+    /// that are no longer in the view (VANISHED (EARLIER), RFC 7162 §3.2.5.1, §3.2.6).
+    pub fn uid_ranges_unbounded(&self, set: &SequenceSet) -> Vec<(u32, u32)> {
+        match set {
+            SequenceSet::Saved => sets::normalize(self.saved_search.iter().map(|&u| (u, u)).collect()),
+            SequenceSet::Ranges(r) => sets::normalize(r.iter().map(|r| r.resolve(u32::MAX)).collect()),
+        }
+    }
+
+    /// UIDs in `since`'s expunge log, inside `ranges`, that this view does not hold:
+    /// the VANISHED (EARLIER) set. UIDs still in the view are left out; the client learns
+    /// of them by the ordinary VANISHED when they are announced (RFC 7162 §3.2.10.2: a
+    /// UID is never reported twice).
+    pub async fn vanished_earlier(
+        &self,
+        store: &dyn Store,
+        account: AccountId,
+        since: ModSeq,
+        ranges: &[(u32, u32)],
+    ) -> Result<Vec<u32>, StoreError> {
+        let gone = store.vanished(account, self.mailbox.id, since).await?;
+        Ok(gone.into_iter().map(Uid::get).filter(|&u| sets::contains(ranges, u) && !self.contains_uid(u)).collect())
+    }
+
     /// The saved SEARCHRES result (UIDs, ascending).
     pub fn saved_search(&self) -> &[u32] {
         &self.saved_search
@@ -285,6 +332,7 @@ impl Selected {
                 if e.bits() & BIT_EXPUNGED == 0 {
                     e.set(e.bits() | BIT_EXPUNGED, e.keyword_set());
                     self.pending_expunges += 1;
+                    self.expunge_floor.get_or_insert(self.highest_modseq);
                 }
             }
         }
@@ -297,14 +345,20 @@ impl Selected {
 
     /// Write `* n EXPUNGE` for every entry marked expunged and drop them from the view.
     /// Descending sequence order, so each number is still valid when the client reads it
-    /// (RFC 9051 §7.5.1: each EXPUNGE decrements the numbers above it).
-    pub fn announce_expunges(&mut self, out: &mut ResponseWriter) {
+    /// (RFC 9051 §7.5.1: each EXPUNGE decrements the numbers above it). Once QRESYNC is
+    /// enabled one `* VANISHED uids` replaces them (RFC 7162 §3.2.10.2).
+    pub fn announce_expunges(&mut self, out: &mut ResponseWriter, enabled: &Enabled) {
         if self.pending_expunges == 0 {
             return;
         }
-        for (i, e) in self.entries.iter().enumerate().rev() {
-            if e.bits() & BIT_EXPUNGED != 0 {
-                out.raw(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+        if enabled.qresync {
+            let uids: Vec<u32> = self.entries.iter().filter(|e| e.bits() & BIT_EXPUNGED != 0).map(|e| e.uid).collect();
+            out.raw(format!("* VANISHED {}\r\n", sets::render_set(&uids)).as_bytes());
+        } else {
+            for (i, e) in self.entries.iter().enumerate().rev() {
+                if e.bits() & BIT_EXPUNGED != 0 {
+                    out.raw(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+                }
             }
         }
         let mut recent_gone = 0;
@@ -317,6 +371,7 @@ impl Selected {
         });
         self.recent_count = self.recent_count.saturating_sub(recent_gone);
         self.pending_expunges = 0;
+        self.expunge_floor = None;
     }
 
     /// `* FLAGS (...)` and `* OK [PERMANENTFLAGS (...)]` for the current keyword set
@@ -409,6 +464,13 @@ impl Selected {
     }
 }
 
+/// `* VANISHED (EARLIER) uids` (RFC 7162 §3.2.10.1); nothing when `uids` is empty.
+pub fn write_vanished_earlier(out: &mut ResponseWriter, uids: &[u32]) {
+    if !uids.is_empty() {
+        out.raw(format!("* VANISHED (EARLIER) {}\r\n", sets::render_set(uids)).as_bytes());
+    }
+}
+
 /// `* n EXISTS`
 pub fn write_exists(out: &mut ResponseWriter, n: u32) {
     out.raw(format!("* {n} EXISTS\r\n").as_bytes());
@@ -419,16 +481,38 @@ pub fn write_recent(out: &mut ResponseWriter, n: u32) {
     out.raw(format!("* {n} RECENT\r\n").as_bytes());
 }
 
-/// `* seq FETCH ([UID u ]FLAGS (...))`. \Recent is shown only to rev1 sessions (RFC 9051
-/// removed it, Appendix E).
+/// `* seq FETCH ([UID u ]FLAGS (...)[ MODSEQ (m)])`. \Recent is shown only to rev1
+/// sessions (RFC 9051 removed it, Appendix E). Once CONDSTORE is enabled every such
+/// response carries UID and MODSEQ (RFC 7162 §3.1, §3.2.4).
 pub fn write_flags_fetch(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled, with_uid: bool) {
     out.raw(format!("* {} FETCH (", m.seq).as_bytes());
-    if with_uid {
+    if with_uid || enabled.condstore {
         out.raw(format!("UID {} ", m.uid.get()).as_bytes());
     }
     out.raw(b"FLAGS ");
     out.flag_list(&flags_to_wire(&m.flags), m.is_recent && !enabled.imap4rev2);
+    if enabled.condstore {
+        out.raw(format!(" MODSEQ ({})", m.modseq.0).as_bytes());
+    }
     out.raw(b")\r\n");
+}
+
+/// `* seq FETCH (UID u MODSEQ (m))`: what STORE .SILENT still owes a CONDSTORE client for
+/// each message it changed (RFC 7162 §3.1.3, §3.2.4).
+pub fn write_modseq_fetch(out: &mut ResponseWriter, m: &MessageView) {
+    out.raw(format!("* {} FETCH (UID {} MODSEQ ({}))\r\n", m.seq, m.uid.get(), m.modseq.0).as_bytes());
+}
+
+/// First use of a CONDSTORE enabling command (RFC 7162 §3.1): from now on FETCH responses
+/// carry MODSEQ, and with a mailbox selected the client is told its HIGHESTMODSEQ.
+pub(crate) fn enable_condstore(s: &mut crate::Session) {
+    if s.enabled.condstore {
+        return;
+    }
+    s.enabled.condstore = true;
+    if let Some(sel) = s.selected.as_ref() {
+        s.out.untagged_status(Status::Ok, Some(&Code::HighestModSeq(sel.reportable_modseq().0)), "Highest");
+    }
 }
 
 /// Stored flags as wire flags.
@@ -660,7 +744,7 @@ mod tests {
         assert!(sel.message(1).unwrap().is_expunged);
         assert!(sel.has_pending_expunges());
         // Announced later, highest first, so each number is valid as read.
-        sel.announce_expunges(&mut out);
+        sel.announce_expunges(&mut out, &enabled);
         assert_eq!(text(&out), "* 4 EXPUNGE\r\n* 2 EXPUNGE\r\n");
         assert_eq!(sel.exists(), 3);
         assert_eq!(sel.uid_at(1).unwrap().get(), 30);
@@ -689,6 +773,31 @@ mod tests {
     }
 
     #[test]
+    fn qresync_announces_vanished_and_condstore_adds_modseq() {
+        let mut sel = view(&[10, 20, 30, 40], Some((0, 40)));
+        let mut out = ResponseWriter::new();
+        let qresync = Enabled { imap4rev2: true, condstore: true, qresync: true, ..Enabled::default() };
+        // RFC 7162 §3.2.10.2: one VANISHED with UIDs instead of EXPUNGE per message.
+        sel.apply_delta(&[meta(30, Flags::SEEN, 105)], &[Uid::new(20).unwrap(), Uid::new(40).unwrap()], &mut out, &qresync);
+        assert_eq!(text(&out), "* 3 FETCH (UID 30 FLAGS (\\Seen) MODSEQ (105))\r\n");
+        // While expunges wait, HIGHESTMODSEQ may only be told as the value from before them.
+        assert_eq!(sel.reportable_modseq(), ModSeq(100));
+        let mut out = ResponseWriter::new();
+        sel.announce_expunges(&mut out, &qresync);
+        assert_eq!(text(&out), "* VANISHED 20,40\r\n");
+        assert_eq!(sel.exists(), 2);
+        assert_eq!(sel.reportable_modseq(), sel.highest_modseq());
+    }
+
+    #[test]
+    fn unbounded_uid_ranges_for_vanished() {
+        let sel = view(&[10, 20], Some((0, 20)));
+        assert_eq!(sel.uid_ranges_unbounded(&set(&[(V(5), Star)])), vec![(5, u32::MAX)]);
+        assert_eq!(sel.uid_ranges_unbounded(&set(&[(V(7), V(3)), (V(4), V(9))])), vec![(3, 9)]);
+        assert!(sel.contains_uid(20) && !sel.contains_uid(15));
+    }
+
+    #[test]
     fn million_messages_stay_compact() {
         let uids: Vec<u32> = (1..=1_000_000).collect();
         let mut sel = view(&uids, Some((0, 1_000_000)));
@@ -697,7 +806,7 @@ mod tests {
         assert_eq!(sel.resolve(&set(&[(V(999_999), Star)]), Numbering::Uid).unwrap(), vec![999_998, 999_999]);
         sel.mark_expunged(&[Uid::new(500_000).unwrap()]);
         let mut out = ResponseWriter::new();
-        sel.announce_expunges(&mut out);
+        sel.announce_expunges(&mut out, &Enabled::default());
         assert_eq!(text(&out), "* 500000 EXPUNGE\r\n");
         assert_eq!(sel.exists(), 999_999);
     }

@@ -24,10 +24,8 @@ use crate::{AsyncStream, ServerContext};
 const FLUSH_THRESHOLD_BYTES: usize = 256 * 1024;
 /// Bytes asked of the socket per read.
 const READ_CHUNK_BYTES: usize = 16 * 1024;
-/// RFC 9051 §5.4: the autologout timer is at least 30 minutes once authenticated; it may
-/// be shorter before.
-const AUTOLOGOUT_AUTHENTICATED_SECS: u64 = 30 * 60;
-const AUTOLOGOUT_NOT_AUTHENTICATED_SECS: u64 = 3 * 60;
+// RFC 9051 §5.4: the autologout timer is at least 30 minutes once authenticated; it may
+// be shorter before. Both are configurable: `ImapConfig::timeouts`.
 /// A TLS handshake after STARTTLS must finish within this.
 const TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 30;
 
@@ -54,6 +52,57 @@ pub struct AccountCtx {
     pub name: String,
 }
 
+/// What the session knows about its TLS layer, taken once after the handshake.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TlsInfo {
+    /// `TLSv1_3`, `TLSv1_2`.
+    pub version: String,
+    /// `TLS13_AES_256_GCM_SHA384`...
+    pub cipher: String,
+    /// The server name the client asked for (SNI).
+    pub sni: Option<String>,
+    /// RFC 9266 `tls-exporter` channel binding: 32 bytes exported with the label
+    /// "EXPORTER-Channel-Binding" and no context. TLS 1.3 only: RFC 9266 §3 allows TLS 1.2
+    /// only with the extended master secret, which is not checked here.
+    pub exporter: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsInfo")
+            .field("version", &self.version)
+            .field("cipher", &self.cipher)
+            .field("sni", &self.sni)
+            .field("exporter", &self.exporter.is_some())
+            .finish()
+    }
+}
+
+/// RFC 9266 §2.
+const TLS_EXPORTER_LABEL: &[u8] = b"EXPORTER-Channel-Binding";
+const TLS_EXPORTER_BYTES: usize = 32;
+
+impl TlsInfo {
+    pub fn from_connection(conn: &rustls::ServerConnection) -> TlsInfo {
+        let version = conn.protocol_version();
+        let exporter = (version == Some(rustls::ProtocolVersion::TLSv1_3))
+            .then(|| conn.export_keying_material([0u8; TLS_EXPORTER_BYTES], TLS_EXPORTER_LABEL, None).ok())
+            .flatten()
+            .map(|b| b.to_vec());
+        TlsInfo {
+            version: version.map(|v| format!("{v:?}")).unwrap_or_default(),
+            cipher: conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default(),
+            sni: conn.server_name().map(str::to_string),
+            exporter,
+        }
+    }
+
+    /// The SASL channel bindings of this connection.
+    pub fn channel_bindings(&self) -> loft_auth::ChannelBindings {
+        loft_auth::ChannelBindings { tls_exporter: self.exporter.clone(), tls_server_end_point: None }
+    }
+}
+
 /// The connection state of RFC 9051 §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -70,6 +119,13 @@ pub struct Session {
     pub enabled: Enabled,
     pub peer: SocketAddr,
     pub is_tls: bool,
+    /// Set when `is_tls` and the handshake details are known (always for listeners of the
+    /// `loft` binary; tests may pass a plain stream as TLS).
+    pub tls_info: Option<TlsInfo>,
+    /// The client's RFC 2971 ID `name`/`version`, for the audit log.
+    pub client_id: Option<String>,
+    /// The per-account connection slot, held while logged in.
+    pub(crate) account_slot: Option<crate::config::Slot>,
     /// Some once authenticated.
     pub account: Option<AccountCtx>,
     /// Some in the Selected state.
@@ -84,6 +140,10 @@ pub struct Session {
     pub(crate) is_starttls_pending: bool,
     /// The peer went away (EOF or I/O error): stop without writing anything more.
     is_closed: bool,
+    /// Set by COMPRESS (RFC 4978): after the tagged OK, wrap the stream (cmd/compress.rs).
+    pub(crate) is_compress_pending: bool,
+    /// Some once COMPRESS is active: the per-command inflate bound, reset per command.
+    pub(crate) inflate_budget: Option<Arc<crate::compress::InflateBudget>>,
 }
 
 impl Session {
@@ -216,6 +276,9 @@ impl Session {
             enabled: Enabled::default(),
             peer,
             is_tls,
+            tls_info: None,
+            client_id: None,
+            account_slot: None,
             account: None,
             selected: None,
             stream: Some(stream),
@@ -224,6 +287,8 @@ impl Session {
             is_logout: false,
             is_starttls_pending: false,
             is_closed: false,
+            is_compress_pending: false,
+            inflate_budget: None,
         }
     }
 
@@ -266,6 +331,9 @@ impl Session {
                     let parsed = parse_command(&self.inbuf[..len], &decode_opts);
                     self.inbuf.drain(..len);
                     self.framer.reset();
+                    if let Some(budget) = &self.inflate_budget {
+                        budget.reset();
+                    }
                     match parsed {
                         Ok(command) => self.dispatch(command).await,
                         Err(e) => {
@@ -293,6 +361,13 @@ impl Session {
                         if !self.start_tls().await {
                             break;
                         }
+                    }
+                    if self.is_compress_pending {
+                        self.is_compress_pending = false;
+                        if self.flush().await.is_err() {
+                            break;
+                        }
+                        crate::cmd::compress::activate(self);
                     }
                 }
                 FrameStatus::LineTooLong { tag } => {
@@ -345,12 +420,12 @@ impl Session {
         if self.flush().await.is_err() {
             return false;
         }
-        let secs = if self.account.is_some() {
-            AUTOLOGOUT_AUTHENTICATED_SECS
+        let timeout = if self.account.is_some() {
+            self.ctx.config.timeouts.authenticated
         } else {
-            AUTOLOGOUT_NOT_AUTHENTICATED_SECS
+            self.ctx.config.timeouts.not_authenticated
         };
-        match tokio::time::timeout(Duration::from_secs(secs), self.read_more()).await {
+        match tokio::time::timeout(timeout, self.read_more()).await {
             Ok(Ok(n)) => n > 0,
             Ok(Err(_)) => false,
             Err(_) => {
@@ -402,9 +477,15 @@ impl Session {
             CommandBody::Fetch(f) => f.numbering == Numbering::Uid,
             CommandBody::Store(s) => s.numbering == Numbering::Uid,
             CommandBody::Search(s) => s.numbering == Numbering::Uid,
+            // RFC 5256 §3: no EXPUNGE during SORT/THREAD, allowed during the UID forms.
+            CommandBody::Sort(s) => s.numbering == Numbering::Uid,
+            CommandBody::Thread(t) => t.numbering == Numbering::Uid,
             _ => true,
         };
         let is_logout = matches!(body, CommandBody::Logout);
+        if let CommandBody::Id(Some(params)) = &body {
+            self.client_id = Some(client_id_summary(params));
+        }
         // The ESEARCH correlator (RFC 4731 §3.1) is the one response that needs the tag;
         // handlers read it through `cmd::current_tag()`.
         let result = cmd::CURRENT_TAG.scope(tag.clone(), self.run_handler(body)).await;
@@ -511,6 +592,8 @@ impl Session {
             Expunge => cmd::expunge::handle(self, None).await,
             UidExpunge(set) => cmd::expunge::handle(self, Some(set)).await,
             Search(search) => cmd::search::handle(self, search).await,
+            Sort(sort) => cmd::sort::handle(self, sort).await,
+            Thread(thread) => cmd::thread::handle(self, thread).await,
             Fetch(fetch) => cmd::fetch::handle(self, fetch).await,
             Store(store) => cmd::store::handle(self, store).await,
             Copy {
@@ -523,6 +606,22 @@ impl Session {
                 set,
                 mailbox,
             } => cmd::copy_move::handle(self, numbering, set, mailbox, true).await,
+            Unauthenticate => cmd::unauthenticate::handle(self).await,
+            Replace { numbering, number, mailbox, message } => {
+                cmd::replace::handle(self, numbering, number, mailbox, message).await
+            }
+            Compress(mechanism) => cmd::compress::handle(self, mechanism).await,
+            GetMetadata { mailbox, options, entries } => cmd::metadata::get(self, mailbox, options, entries).await,
+            SetMetadata { mailbox, entries } => cmd::metadata::set(self, mailbox, entries).await,
+        }
+    }
+
+    /// Replace the stream with a layer over it (COMPRESS, RFC 4978). `wrap` also gets the
+    /// input already read past the last command, which belongs to the new layer.
+    pub(crate) fn wrap_stream(&mut self, wrap: impl FnOnce(Box<dyn AsyncStream>, Vec<u8>) -> Box<dyn AsyncStream>) {
+        if let Some(stream) = self.stream.take() {
+            let pending = std::mem::take(&mut self.inbuf);
+            self.stream = Some(wrap(stream, pending));
         }
     }
 
@@ -542,6 +641,7 @@ impl Session {
         match tokio::time::timeout(Duration::from_secs(TLS_HANDSHAKE_TIMEOUT_SECS), handshake).await
         {
             Ok(Ok(tls)) => {
+                self.tls_info = Some(TlsInfo::from_connection(tls.get_ref().1));
                 self.stream = Some(Box::new(tls));
                 self.is_tls = true;
                 true
@@ -557,6 +657,24 @@ impl Session {
                 false
             }
         }
+    }
+}
+
+/// `name/version` from an RFC 2971 ID, cut short (RFC 2971 §3.3 allows 1024-octet values)
+/// and without control characters, for the audit log.
+fn client_id_summary(params: &[(String, Option<String>)]) -> String {
+    let field = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .and_then(|(_, v)| v.as_deref())
+            .map(|v| v.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+    };
+    match (field("name"), field("version")) {
+        (Some(n), Some(v)) => format!("{n}/{v}"),
+        (Some(n), None) => n,
+        (None, Some(v)) => format!("?/{v}"),
+        (None, None) => String::from("?"),
     }
 }
 
@@ -589,11 +707,33 @@ fn is_allowed(body: &CommandBody, state: State) -> bool {
         | Expunge
         | UidExpunge(_)
         | Search(_)
+        | Sort(_)
+        | Thread(_)
         | Fetch(_)
         | Store(_)
         | Copy { .. }
-        | Move { .. } => state == State::Selected,
+        | Move { .. }
+        | Replace { .. } => state == State::Selected,
+        // RFC 8437 §3, RFC 4978 §3 (after authentication), RFC 5464 §4 (mailbox commands).
+        Unauthenticate | Compress(_) | GetMetadata { .. } | SetMetadata { .. } => {
+            matches!(state, State::Authenticated | State::Selected)
+        }
     }
+}
+
+/// Serve a connection whose TLS handshake (implicit TLS, RFC 8314 §3.3) is done: like
+/// `loft_imap::serve_connection(.., true)`, but the session learns the TLS version, cipher
+/// and channel binding data (SCRAM-SHA-256-PLUS, the audit log).
+pub async fn serve_tls<IO>(ctx: Arc<ServerContext>, stream: tokio_rustls::server::TlsStream<IO>, peer: SocketAddr)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let info = TlsInfo::from_connection(stream.get_ref().1);
+    let mut session = Session::new(ctx, Box::new(stream), peer, true);
+    session.tls_info = Some(info);
+    tracing::debug!(peer = %peer, is_tls = true, "IMAP session started");
+    session.serve().await;
+    tracing::debug!(peer = %peer, "IMAP session ended");
 }
 
 pub(crate) async fn run(

@@ -19,7 +19,8 @@ async fn greeting_carries_capabilities() {
     assert!(!tc.greeting.contains("LOGINDISABLED"));
     // No TLS configured: no STARTTLS.
     assert!(!tc.greeting.contains("STARTTLS"));
-    assert!(!tc.greeting.contains("CONDSTORE"));
+    // RFC 7162 §3.2.2: QRESYNC, and CONDSTORE listed too.
+    assert!(tc.greeting.contains(" CONDSTORE") && tc.greeting.contains(" QRESYNC"));
 }
 
 #[tokio::test]

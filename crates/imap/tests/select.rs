@@ -81,7 +81,8 @@ async fn select_nonexistent_is_no_nonexistent() {
     let mut tc = login(&srv).await;
     let reply = tc.command("SELECT nosuch").await;
     assert!(reply.tagged.starts_with("NO [NONEXISTENT]"), "{}", reply.tagged);
-    tc.bad("SELECT INBOX (CONDSTORE)").await;
+    // RFC 7162 §3.2.5: QRESYNC without ENABLE QRESYNC is BAD.
+    tc.bad("SELECT INBOX (QRESYNC (1 1))").await;
 }
 
 #[tokio::test]

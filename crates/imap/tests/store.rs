@@ -50,7 +50,6 @@ async fn refusals() {
     let raw = tc.next_raw().await.unwrap();
     assert!(raw.starts_with(b"r1 BAD "), "{}", String::from_utf8_lossy(&raw));
     tc.bad("STORE 9 +FLAGS (\\Seen)").await;
-    tc.bad("STORE 1 (UNCHANGEDSINCE 5) +FLAGS (\\Seen)").await;
     // UIDs that do not exist are fine.
     let u = tc.ok("UID STORE 50:60 +FLAGS (\\Seen)").await;
     assert!(u.is_empty());

@@ -18,6 +18,8 @@ mod address;
 mod decode;
 mod header;
 mod mime;
+pub mod preview;
+pub mod sortkeys;
 mod wire;
 
 use std::borrow::Cow;
@@ -48,6 +50,10 @@ pub struct ParsedMessage {
     /// None when absent or unparsable. `sent_date_offset_secs`: its zone.
     pub sent_date: Option<i64>,
     pub sent_date_offset_secs: i32,
+    /// PREVIEW text and thread root (RFC 8970, RFC 8474), computed at ingest. None for
+    /// messages stored before these existed: callers then use `preview::derive(raw)`.
+    #[serde(default)]
+    pub derived: Option<preview::Derived>,
 }
 
 /// One MIME part: offsets are into the whole raw message.
@@ -240,6 +246,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         root: to_part(&tree),
         sent_date,
         sent_date_offset_secs,
+        derived: Some(preview::derive_from_tree(raw, &tree)),
     }
 }
 
@@ -267,6 +274,7 @@ fn fallback(raw: &[u8]) -> ParsedMessage {
         },
         sent_date: None,
         sent_date_offset_secs: 0,
+        derived: Some(preview::derive(raw)),
     }
 }
 

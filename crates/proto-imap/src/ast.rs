@@ -96,10 +96,24 @@ pub enum CommandBody {
     Expunge,
     UidExpunge(SequenceSet),
     Search(SearchCommand),
+    /// RFC 5256 SORT / UID SORT, with RFC 5267 ESORT return options.
+    Sort(SortCommand),
+    /// RFC 5256 THREAD / UID THREAD.
+    Thread(ThreadCommand),
     Fetch(FetchCommand),
     Store(StoreCommand),
     Copy { numbering: Numbering, set: SequenceSet, mailbox: MailboxArg },
     Move { numbering: Numbering, set: SequenceSet, mailbox: MailboxArg },
+    /// RFC 8437 UNAUTHENTICATE (authenticated or selected -> not authenticated).
+    Unauthenticate,
+    /// RFC 8508 REPLACE / UID REPLACE: `number` is a sequence number or a UID.
+    Replace { numbering: Numbering, number: u32, mailbox: MailboxArg, message: AppendMessage },
+    /// RFC 4978 COMPRESS with the mechanism name, upper-cased.
+    Compress(String),
+    /// RFC 5464 §4.2 GETMETADATA.
+    GetMetadata { mailbox: MailboxArg, options: MetadataOptions, entries: Vec<String> },
+    /// RFC 5464 §4.3 SETMETADATA: NIL values remove the entry.
+    SetMetadata { mailbox: MailboxArg, entries: Vec<(String, Option<Vec<u8>>)> },
 }
 
 impl CommandBody {
@@ -134,12 +148,36 @@ impl CommandBody {
             Expunge => "EXPUNGE",
             UidExpunge(_) => "UID EXPUNGE",
             Search(_) => "SEARCH",
+            Sort(_) => "SORT",
+            Thread(_) => "THREAD",
             Fetch(_) => "FETCH",
             Store(_) => "STORE",
             Copy { .. } => "COPY",
             Move { .. } => "MOVE",
+            Unauthenticate => "UNAUTHENTICATE",
+            Replace { .. } => "REPLACE",
+            Compress(_) => "COMPRESS",
+            GetMetadata { .. } => "GETMETADATA",
+            SetMetadata { .. } => "SETMETADATA",
         }
     }
+}
+
+/// RFC 5464 §4.2.1-§4.2.2 GETMETADATA options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetadataOptions {
+    /// MAXSIZE: entries with longer values are left out (and reported as LONGENTRIES).
+    pub max_size: Option<u32>,
+    /// DEPTH: 0 (default), 1, or `infinity` (None here means 0).
+    pub depth: MetadataDepth,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MetadataDepth {
+    #[default]
+    Zero,
+    One,
+    Infinity,
 }
 
 /// SELECT/EXAMINE parameters (RFC 4466 §2.1; CONDSTORE RFC 7162 §3.1.8).
@@ -200,6 +238,8 @@ pub enum StatusItem {
     Size,
     Recent,
     HighestModSeq,
+    /// RFC 8474 §4.3.
+    MailboxId,
 }
 
 impl StatusItem {
@@ -213,6 +253,7 @@ impl StatusItem {
             StatusItem::Size => "SIZE",
             StatusItem::Recent => "RECENT",
             StatusItem::HighestModSeq => "HIGHESTMODSEQ",
+            StatusItem::MailboxId => "MAILBOXID",
         }
     }
 }
@@ -225,6 +266,19 @@ pub struct AppendMessage {
     pub content: Vec<u8>,
     /// Sent as a `~{n}` literal8 (RFC 3516 §4.2): may hold NUL and need not be 7-bit.
     pub is_binary: bool,
+    /// RFC 4469 CATENATE: the parts to join (then `content` is empty). None for a plain
+    /// literal.
+    pub catenate: Option<Vec<CatenatePart>>,
+    /// Sent as RFC 6855 §4 `UTF8 (~{n})` (only valid after ENABLE UTF8=ACCEPT).
+    pub is_utf8: bool,
+}
+
+/// RFC 4469 §5 cat-part (`UTF8 (literal8)` from RFC 6855 §4 is a `Text` with `is_utf8`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatenatePart {
+    Text { data: Vec<u8>, is_utf8: bool },
+    /// An IMAP URL (RFC 5092), as sent.
+    Url(String),
 }
 
 /// A flag as it appears on the wire. `\Recent` is only ever sent by the server; a client
@@ -326,7 +380,7 @@ pub struct SearchCommand {
     pub key: SearchKey,
 }
 
-/// RFC 4731 search-return-opt, SAVE from RFC 5182.
+/// RFC 4731 search-return-opt, SAVE from RFC 5182, PARTIAL from RFC 9394.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchReturn {
     Min,
@@ -334,6 +388,67 @@ pub enum SearchReturn {
     All,
     Count,
     Save,
+    Partial(PartialRange),
+}
+
+/// RFC 9394 partial-range: 1-based positions in the result, `low <= high`; `from_end`
+/// for the `-a:-b` form (counted from the last result, -1 being the last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialRange {
+    pub low: u32,
+    pub high: u32,
+    pub from_end: bool,
+}
+
+/// RFC 5256 SORT (with RFC 5267 ESORT `RETURN` options).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortCommand {
+    pub numbering: Numbering,
+    /// None: a plain `* SORT` response; Some: ESEARCH (RFC 5267 §3; empty == ALL).
+    pub ret: Option<Vec<SearchReturn>>,
+    /// At least one.
+    pub criteria: Vec<SortCriterion>,
+    /// The mandatory charset, upper-cased (US-ASCII or UTF-8).
+    pub charset: String,
+    pub key: SearchKey,
+}
+
+/// RFC 5256 sort-criterion: `["REVERSE" SP] sort-key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortCriterion {
+    pub is_reverse: bool,
+    pub key: SortKey,
+}
+
+/// RFC 5256 sort-key; DISPLAYFROM/DISPLAYTO from RFC 5957.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Arrival,
+    Cc,
+    Date,
+    From,
+    Size,
+    Subject,
+    To,
+    DisplayFrom,
+    DisplayTo,
+}
+
+/// RFC 5256 THREAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadCommand {
+    pub numbering: Numbering,
+    pub algorithm: ThreadAlgorithm,
+    /// The mandatory charset, upper-cased.
+    pub charset: String,
+    pub key: SearchKey,
+}
+
+/// RFC 5256 thread-alg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAlgorithm {
+    OrderedSubject,
+    References,
 }
 
 /// Search keys of RFC 9051 §6.4.4 and RFC 3501 §6.4.4 (NEW, OLD, RECENT...), plus MODSEQ
@@ -381,6 +496,18 @@ pub enum SearchKey {
     Smaller(u32),
     /// RFC 7162 §3.1.5; the optional entry-name/type are parsed and ignored.
     ModSeq(u64),
+    /// RFC 5032 WITHIN: INTERNALDATE at least / at most this many seconds ago.
+    Older(u32),
+    Younger(u32),
+    /// RFC 8514 SAVEDATE comparisons (date only, like BEFORE/ON/SINCE).
+    SavedBefore(NaiveDate),
+    SavedOn(NaiveDate),
+    SavedSince(NaiveDate),
+    /// RFC 8514 §4.2: matches every message when the mailbox keeps save dates.
+    SaveDateSupported,
+    /// RFC 8474 §6: exact (case-sensitive) ObjectID match.
+    EmailId(String),
+    ThreadId(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -415,6 +542,13 @@ pub enum FetchAttr {
     Binary { peek: bool, part: Vec<u32>, partial: Option<Partial> },
     BinarySize { part: Vec<u32> },
     ModSeq,
+    /// RFC 8474 §5.3.
+    EmailId,
+    ThreadId,
+    /// RFC 8514 §4.2.
+    SaveDate,
+    /// RFC 8970 §3: `PREVIEW` or `PREVIEW (LAZY)`.
+    Preview { is_lazy: bool },
 }
 
 /// `<offset.length>`.

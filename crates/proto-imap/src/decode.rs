@@ -121,6 +121,7 @@ impl<'a> Parser<'a> {
             b"CLOSE" => Some(C::Close),
             b"UNSELECT" => Some(C::Unselect),
             b"EXPUNGE" => Some(C::Expunge),
+            b"UNAUTHENTICATE" => Some(C::Unauthenticate),
             _ => None,
         };
         if let Some(body) = simple {
@@ -186,11 +187,23 @@ impl<'a> Parser<'a> {
             }
             b"APPEND" => self.append()?,
             b"SEARCH" => self.search(Numbering::Seq)?,
+            b"SORT" => self.sort(Numbering::Seq)?,
+            b"THREAD" => self.thread(Numbering::Seq)?,
             b"FETCH" => self.fetch(Numbering::Seq)?,
             b"STORE" => self.store(Numbering::Seq)?,
             b"COPY" => self.copy_move(Numbering::Seq, false)?,
             b"MOVE" => self.copy_move(Numbering::Seq, true)?,
             b"UID" => self.uid()?,
+            b"REPLACE" => self.replace(Numbering::Seq)?,
+            b"COMPRESS" => {
+                // RFC 4978 §3: "COMPRESS" SP algorithm.
+                self.cmd = "COMPRESS";
+                self.sp()?;
+                let name = self.atom("compression mechanism")?;
+                C::Compress(String::from_utf8_lossy(&name).to_ascii_uppercase())
+            }
+            b"GETMETADATA" => self.getmetadata()?,
+            b"SETMETADATA" => self.setmetadata()?,
             _ => {
                 let word = self.word_for_error(start);
                 return Err(self.err(format!("Unknown command {word}")));
@@ -210,9 +223,12 @@ impl<'a> Parser<'a> {
         match sub.as_slice() {
             b"FETCH" => self.fetch(Numbering::Uid),
             b"SEARCH" => self.search(Numbering::Uid),
+            b"SORT" => self.sort(Numbering::Uid),
+            b"THREAD" => self.thread(Numbering::Uid),
             b"STORE" => self.store(Numbering::Uid),
             b"COPY" => self.copy_move(Numbering::Uid, false),
             b"MOVE" => self.copy_move(Numbering::Uid, true),
+            b"REPLACE" => self.replace(Numbering::Uid),
             b"EXPUNGE" => {
                 // RFC 4315 §2.1 / RFC 9051 §6.4.9.
                 self.cmd = "UID EXPUNGE";
@@ -526,6 +542,7 @@ impl<'a> Parser<'a> {
                 b"SIZE" => StatusItem::Size,
                 b"RECENT" => StatusItem::Recent,
                 b"HIGHESTMODSEQ" => StatusItem::HighestModSeq,
+                b"MAILBOXID" => StatusItem::MailboxId,
                 _ => {
                     return Err(self.err(format!(
                         "Unknown STATUS item {}",
@@ -552,104 +569,348 @@ impl<'a> Parser<'a> {
         let mut messages = Vec::new();
         loop {
             self.sp()?;
-            let mut flags = Vec::new();
-            if self.peek() == Some(b'(') {
-                flags = self.flag_list()?;
-                self.sp()?;
-            }
-            let mut date = None;
-            if self.peek() == Some(b'"') {
-                let raw = self.quoted()?;
-                let text = std::str::from_utf8(&raw).map_err(|_| self.err("Invalid date-time"))?;
-                date = Some(
-                    datetime::parse_date_time(text).ok_or_else(|| self.err("Invalid date-time"))?,
-                );
-                self.sp()?;
-            }
-            match self.peek() {
-                Some(b'{') | Some(b'~') => {}
-                _ => return Err(self.err("Expected a literal with the message to APPEND")),
-            }
-            let (content, is_binary) = self.literal(true)?;
-            messages.push(AppendMessage {
-                flags,
-                date,
-                content,
-                is_binary,
-            });
+            messages.push(self.append_message()?);
             if self.at_line_end() {
                 return Ok(CommandBody::Append { mailbox, messages });
             }
         }
     }
 
-    /// SEARCH: RFC 9051 §6.4.4, ESEARCH RETURN (RFC 4731 §3.1), SAVE (RFC 5182 §2.1).
-    fn search(&mut self, numbering: Numbering) -> PResult<CommandBody> {
-        self.cmd = "SEARCH";
-        self.sp()?;
-        let mut ret = None;
-        if self.peek_keyword(b"RETURN") {
+    /// `[flag-list SP] [date-time SP] append-data` where append-data is a literal, a
+    /// literal8, RFC 4469 `CATENATE (...)` or RFC 6855 `UTF8 (literal8)`.
+    fn append_message(&mut self) -> PResult<AppendMessage> {
+        let mut flags = Vec::new();
+        if self.peek() == Some(b'(') {
+            flags = self.flag_list()?;
             self.sp()?;
-            self.open_paren("SEARCH RETURN options")?;
-            let mut opts = Vec::new();
-            if !self.eat(b')') {
+        }
+        let mut date = None;
+        if self.peek() == Some(b'"') {
+            let raw = self.quoted()?;
+            let text = std::str::from_utf8(&raw).map_err(|_| self.err("Invalid date-time"))?;
+            date = Some(datetime::parse_date_time(text).ok_or_else(|| self.err("Invalid date-time"))?);
+            self.sp()?;
+        }
+        let mut msg = AppendMessage { flags, date, content: Vec::new(), is_binary: false, catenate: None, is_utf8: false };
+        match self.peek() {
+            Some(b'{') | Some(b'~') => {
+                let (content, is_binary) = self.literal(true)?;
+                msg.content = content;
+                msg.is_binary = is_binary;
+            }
+            _ if self.peek_keyword(b"UTF8") => {
+                msg.content = self.utf8_literal()?;
+                msg.is_binary = true;
+                msg.is_utf8 = true;
+            }
+            _ if self.peek_keyword(b"CATENATE") => {
+                // RFC 4469 §5: "CATENATE" SP "(" cat-part *(SP cat-part) ")".
+                self.sp()?;
+                self.open_paren("CATENATE parts")?;
+                let mut parts = Vec::new();
                 loop {
-                    let kw = self.keyword_upper("SEARCH RETURN option")?;
-                    let opt = match kw.as_slice() {
-                        b"MIN" => SearchReturn::Min,
-                        b"MAX" => SearchReturn::Max,
-                        b"ALL" => SearchReturn::All,
-                        b"COUNT" => SearchReturn::Count,
-                        b"SAVE" => SearchReturn::Save,
-                        _ => {
-                            return Err(self.err(format!(
-                                "Unknown SEARCH RETURN option {}",
-                                String::from_utf8_lossy(&kw)
-                            )));
+                    if self.peek_keyword(b"UTF8") {
+                        parts.push(CatenatePart::Text { data: self.utf8_literal()?, is_utf8: true });
+                    } else {
+                        let kw = self.keyword_upper("CATENATE part")?;
+                        self.sp()?;
+                        match kw.as_slice() {
+                            b"TEXT" => {
+                                let (data, _) = self.literal(false)?;
+                                parts.push(CatenatePart::Text { data, is_utf8: false });
+                            }
+                            b"URL" => {
+                                let url = self.astring("URL")?;
+                                let url = String::from_utf8(url).map_err(|_| self.err("URL is not valid UTF-8"))?;
+                                parts.push(CatenatePart::Url(url));
+                            }
+                            _ => return Err(self.err("Expected TEXT or URL")),
                         }
-                    };
-                    if !opts.contains(&opt) {
-                        opts.push(opt);
                     }
                     if self.eat(b')') {
                         break;
                     }
                     self.sp()?;
                 }
+                msg.catenate = Some(parts);
             }
-            ret = Some(opts);
+            _ => return Err(self.err("Expected a literal with the message to APPEND")),
+        }
+        Ok(msg)
+    }
+
+    /// RFC 6855 §4: `"UTF8" SP "(" literal8 ")"` (peek_keyword has consumed "UTF8").
+    fn utf8_literal(&mut self) -> PResult<Vec<u8>> {
+        self.sp()?;
+        self.open_paren("UTF8 data")?;
+        if self.peek() != Some(b'~') {
+            return Err(self.err("UTF8 data must be a literal8"));
+        }
+        let (data, _) = self.literal(true)?;
+        self.expect(b')', "')'")?;
+        Ok(data)
+    }
+
+    /// RFC 8508 §6: `"REPLACE" SP seq-number SP mailbox append-message`.
+    fn replace(&mut self, numbering: Numbering) -> PResult<CommandBody> {
+        self.cmd = "REPLACE";
+        self.sp()?;
+        let number = self.number("message number")?;
+        if number == 0 {
+            return Err(self.err("Message number must not be 0"));
+        }
+        self.sp()?;
+        let mailbox = self.mailbox()?;
+        self.sp()?;
+        let message = self.append_message()?;
+        Ok(CommandBody::Replace { numbering, number, mailbox, message })
+    }
+
+    /// RFC 5464 §4.2: `"GETMETADATA" [SP getmetadata-options] SP mailbox SP entries`.
+    fn getmetadata(&mut self) -> PResult<CommandBody> {
+        self.cmd = "GETMETADATA";
+        self.sp()?;
+        let mut options = MetadataOptions::default();
+        if self.peek() == Some(b'(') {
+            self.pos += 1;
+            loop {
+                let kw = self.keyword_upper("GETMETADATA option")?;
+                self.sp()?;
+                match kw.as_slice() {
+                    b"MAXSIZE" => options.max_size = Some(self.number("MAXSIZE")?),
+                    b"DEPTH" => {
+                        let d = self.keyword_upper("DEPTH")?;
+                        options.depth = match d.as_slice() {
+                            b"0" => MetadataDepth::Zero,
+                            b"1" => MetadataDepth::One,
+                            b"INFINITY" => MetadataDepth::Infinity,
+                            _ => return Err(self.err("DEPTH must be 0, 1 or infinity")),
+                        };
+                    }
+                    _ => return Err(self.err("Unknown GETMETADATA option")),
+                }
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()?;
+            }
             self.sp()?;
         }
+        let mailbox = self.mailbox()?;
+        self.sp()?;
+        let mut entries = Vec::new();
+        if self.eat(b'(') {
+            loop {
+                entries.push(self.metadata_entry()?);
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()?;
+            }
+        } else {
+            entries.push(self.metadata_entry()?);
+        }
+        Ok(CommandBody::GetMetadata { mailbox, options, entries })
+    }
+
+    /// RFC 5464 §4.3: `"SETMETADATA" SP mailbox SP "(" entry SP value *(SP entry SP value) ")"`.
+    fn setmetadata(&mut self) -> PResult<CommandBody> {
+        self.cmd = "SETMETADATA";
+        self.sp()?;
+        let mailbox = self.mailbox()?;
+        self.sp()?;
+        self.open_paren("SETMETADATA entries")?;
+        let mut entries = Vec::new();
+        loop {
+            let entry = self.metadata_entry()?;
+            self.sp()?;
+            // value = nstring / literal8
+            let value = if self.peek() == Some(b'~') {
+                Some(self.literal(true)?.0)
+            } else {
+                self.nstring("metadata value")?
+            };
+            entries.push((entry, value));
+            if self.eat(b')') {
+                break;
+            }
+            self.sp()?;
+        }
+        Ok(CommandBody::SetMetadata { mailbox, entries })
+    }
+
+    /// RFC 5464 §5: entry = astring, UTF-8 here.
+    fn metadata_entry(&mut self) -> PResult<String> {
+        let raw = self.astring("metadata entry")?;
+        String::from_utf8(raw).map_err(|_| self.err("Metadata entry name is not valid UTF-8"))
+    }
+
+    /// SEARCH: RFC 9051 §6.4.4, ESEARCH RETURN (RFC 4731 §3.1), SAVE (RFC 5182 §2.1).
+    fn search(&mut self, numbering: Numbering) -> PResult<CommandBody> {
+        self.cmd = "SEARCH";
+        self.sp()?;
+        let ret = self.search_return_opts()?;
         let mut charset = None;
         if self.peek_keyword(b"CHARSET") {
             self.sp()?;
-            let raw = self.astring("charset")?;
-            let name = String::from_utf8_lossy(&raw).to_ascii_uppercase();
-            if !SEARCH_CHARSETS.contains(&name.as_str()) {
-                let mut e = self.err(format!("Unsupported charset {name}"));
-                e.code = Some(Code::BadCharset(
-                    SEARCH_CHARSETS.iter().map(|s| s.to_string()).collect(),
-                ));
-                return Err(e);
-            }
-            charset = Some(name);
+            charset = Some(self.search_charset()?);
             self.sp()?;
         }
-        let mut keys = vec![self.search_key(1)?];
-        while self.eat(b' ') {
-            keys.push(self.search_key(1)?);
-        }
-        let key = if keys.len() == 1 {
-            keys.pop().unwrap_or(SearchKey::All)
-        } else {
-            SearchKey::And(keys)
-        };
+        let key = self.search_criteria()?;
         Ok(CommandBody::Search(SearchCommand {
             numbering,
             ret,
             charset,
             key,
         }))
+    }
+
+    /// `[ "RETURN" SP "(" [opt *(SP opt)] ")" SP ]` (RFC 4731 §3.1, RFC 5182, RFC 5267 §3,
+    /// RFC 9394 PARTIAL).
+    fn search_return_opts(&mut self) -> PResult<Option<Vec<SearchReturn>>> {
+        if !self.peek_keyword(b"RETURN") {
+            return Ok(None);
+        }
+        self.sp()?;
+        self.open_paren("SEARCH RETURN options")?;
+        let mut opts: Vec<SearchReturn> = Vec::new();
+        if !self.eat(b')') {
+            loop {
+                let kw = self.keyword_upper("SEARCH RETURN option")?;
+                let opt = match kw.as_slice() {
+                    b"MIN" => SearchReturn::Min,
+                    b"MAX" => SearchReturn::Max,
+                    b"ALL" => SearchReturn::All,
+                    b"COUNT" => SearchReturn::Count,
+                    b"SAVE" => SearchReturn::Save,
+                    b"PARTIAL" => {
+                        self.sp()?;
+                        SearchReturn::Partial(self.partial_range()?)
+                    }
+                    _ => {
+                        return Err(self.err(format!(
+                            "Unknown SEARCH RETURN option {}",
+                            String::from_utf8_lossy(&kw)
+                        )));
+                    }
+                };
+                // RFC 9394 §3.1: at most one of PARTIAL and ALL, and one PARTIAL.
+                let is_range = |o: &SearchReturn| matches!(o, SearchReturn::All | SearchReturn::Partial(_));
+                if is_range(&opt) && opts.iter().any(|o| is_range(o) && *o != opt) {
+                    return Err(self.err("Only one of PARTIAL and ALL may be given"));
+                }
+                if !opts.contains(&opt) {
+                    opts.push(opt);
+                }
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()?;
+            }
+        }
+        self.sp()?;
+        Ok(Some(opts))
+    }
+
+    /// RFC 9394 partial-range: `a:b` or `-a:-b`, non-zero, either order.
+    fn partial_range(&mut self) -> PResult<PartialRange> {
+        let from_end = self.eat(b'-');
+        let a = self.nz_number("partial range")?;
+        self.expect(b':', "':'")?;
+        if self.eat(b'-') != from_end {
+            return Err(self.err("Both ends of a partial range must have the same sign"));
+        }
+        let b = self.nz_number("partial range")?;
+        Ok(PartialRange { low: a.min(b), high: a.max(b), from_end })
+    }
+
+    /// A charset name, which must be one SEARCH accepts (else NO [BADCHARSET], RFC 9051
+    /// §6.4.4).
+    fn search_charset(&mut self) -> PResult<String> {
+        let raw = self.astring("charset")?;
+        let name = String::from_utf8_lossy(&raw).to_ascii_uppercase();
+        if !SEARCH_CHARSETS.contains(&name.as_str()) {
+            let mut e = self.err(format!("Unsupported charset {name}"));
+            e.code = Some(Code::BadCharset(
+                SEARCH_CHARSETS.iter().map(|s| s.to_string()).collect(),
+            ));
+            return Err(e);
+        }
+        Ok(name)
+    }
+
+    /// One or more search keys; several are an implicit AND.
+    fn search_criteria(&mut self) -> PResult<SearchKey> {
+        let mut keys = vec![self.search_key(1)?];
+        while self.eat(b' ') {
+            keys.push(self.search_key(1)?);
+        }
+        Ok(if keys.len() == 1 {
+            keys.pop().unwrap_or(SearchKey::All)
+        } else {
+            SearchKey::And(keys)
+        })
+    }
+
+    /// RFC 5256 §5: `["UID" SP] "SORT" [SP "RETURN" ...] SP sort-criteria SP charset
+    /// 1*(SP search-key)`; RETURN from RFC 5267 §3, DISPLAYFROM/DISPLAYTO from RFC 5957.
+    fn sort(&mut self, numbering: Numbering) -> PResult<CommandBody> {
+        self.cmd = "SORT";
+        self.sp()?;
+        let ret = self.search_return_opts()?;
+        self.open_paren("sort criteria")?;
+        let mut criteria = Vec::new();
+        loop {
+            let mut kw = self.keyword_upper("sort criterion")?;
+            let is_reverse = kw == b"REVERSE";
+            if is_reverse {
+                self.sp()?;
+                kw = self.keyword_upper("sort criterion")?;
+            }
+            let key = match kw.as_slice() {
+                b"ARRIVAL" => SortKey::Arrival,
+                b"CC" => SortKey::Cc,
+                b"DATE" => SortKey::Date,
+                b"FROM" => SortKey::From,
+                b"SIZE" => SortKey::Size,
+                b"SUBJECT" => SortKey::Subject,
+                b"TO" => SortKey::To,
+                b"DISPLAYFROM" => SortKey::DisplayFrom,
+                b"DISPLAYTO" => SortKey::DisplayTo,
+                _ => {
+                    return Err(self.err(format!("Unknown sort criterion {}", String::from_utf8_lossy(&kw))));
+                }
+            };
+            criteria.push(SortCriterion { is_reverse, key });
+            if self.eat(b')') {
+                break;
+            }
+            self.sp()?;
+        }
+        self.sp()?;
+        let charset = self.search_charset()?;
+        self.sp()?;
+        let key = self.search_criteria()?;
+        Ok(CommandBody::Sort(SortCommand { numbering, ret, criteria, charset, key }))
+    }
+
+    /// RFC 5256 §5: `["UID" SP] "THREAD" SP thread-alg SP charset 1*(SP search-key)`.
+    fn thread(&mut self, numbering: Numbering) -> PResult<CommandBody> {
+        self.cmd = "THREAD";
+        self.sp()?;
+        let alg = self.keyword_upper("threading algorithm")?;
+        let algorithm = match alg.as_slice() {
+            b"ORDEREDSUBJECT" => ThreadAlgorithm::OrderedSubject,
+            b"REFERENCES" => ThreadAlgorithm::References,
+            _ => {
+                return Err(self.err(format!("Unknown threading algorithm {}", String::from_utf8_lossy(&alg))));
+            }
+        };
+        self.sp()?;
+        let charset = self.search_charset()?;
+        self.sp()?;
+        let key = self.search_criteria()?;
+        Ok(CommandBody::Thread(ThreadCommand { numbering, algorithm, charset, key }))
     }
 
     fn search_key(&mut self, depth: usize) -> PResult<SearchKey> {
@@ -748,6 +1009,20 @@ impl<'a> Parser<'a> {
                 K::Or(Box::new(a), Box::new(b))
             }
             // RFC 7162 §3.1.5: "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer.
+            // RFC 5032 §3: ( "OLDER" / "YOUNGER" ) SP nz-number.
+            b"OLDER" => {
+                self.sp()?;
+                K::Older(self.nz_number("interval")?)
+            }
+            b"YOUNGER" => {
+                self.sp()?;
+                K::Younger(self.nz_number("interval")?)
+            }
+            // RFC 8514 §4.2.
+            b"SAVEDBEFORE" => K::SavedBefore(self.search_date()?),
+            b"SAVEDON" => K::SavedOn(self.search_date()?),
+            b"SAVEDSINCE" => K::SavedSince(self.search_date()?),
+            b"SAVEDATESUPPORTED" => K::SaveDateSupported,
             b"MODSEQ" => {
                 self.sp()?;
                 if self.peek() == Some(b'"') {
@@ -760,6 +1035,13 @@ impl<'a> Parser<'a> {
                     self.sp()?;
                 }
                 K::ModSeq(self.number64("mod-sequence")?)
+            }
+            // RFC 8474 §6: "EMAILID" SP objectid / "THREADID" SP objectid.
+            b"EMAILID" | b"THREADID" => {
+                self.sp()?;
+                let id = self.atom("objectid")?;
+                let id = String::from_utf8_lossy(&id).into_owned();
+                if kw == b"EMAILID" { K::EmailId(id) } else { K::ThreadId(id) }
             }
             _ => {
                 let word = self.word_for_error(start);
@@ -874,6 +1156,7 @@ impl<'a> Parser<'a> {
             b"UID" => F::Uid,
             b"FLAGS" => F::Flags,
             b"INTERNALDATE" => F::InternalDate,
+            b"SAVEDATE" => F::SaveDate,
             b"RFC822.SIZE" => F::Rfc822Size,
             b"ENVELOPE" => F::Envelope,
             b"BODYSTRUCTURE" => F::BodyStructure,
@@ -881,6 +1164,30 @@ impl<'a> Parser<'a> {
             b"RFC822.HEADER" => F::Rfc822Header,
             b"RFC822.TEXT" => F::Rfc822Text,
             b"MODSEQ" => F::ModSeq,
+            b"EMAILID" => F::EmailId,
+            b"THREADID" => F::ThreadId,
+            b"PREVIEW" => {
+                // RFC 8970 §3: "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"].
+                let mut is_lazy = false;
+                // `FETCH 1 PREVIEW (CHANGEDSINCE 5)`: a list that does not start with a
+                // preview-mod belongs to the FETCH modifiers.
+                let is_mods = self.input.get(self.pos..self.pos + 6).is_some_and(|w| w.eq_ignore_ascii_case(b" (LAZY"));
+                if is_mods {
+                    self.pos += 2;
+                    loop {
+                        let m = self.keyword_upper("PREVIEW modifier")?;
+                        if m != b"LAZY" {
+                            return Err(self.err("Unknown PREVIEW modifier"));
+                        }
+                        is_lazy = true;
+                        if self.eat(b')') {
+                            break;
+                        }
+                        self.sp()?;
+                    }
+                }
+                F::Preview { is_lazy }
+            }
             b"BODY" | b"BODY.PEEK" => {
                 let peek = kw == b"BODY.PEEK";
                 if self.peek() != Some(b'[') {
@@ -1868,6 +2175,57 @@ mod tests {
         let e = bad(b"a SEARCH CHARSET ISO-8859-1 ALL");
         assert!(e.is_refusal());
         assert_eq!(e.text, "Unsupported charset ISO-8859-1");
+    }
+
+    #[test]
+    fn sort_thread_and_new_search_keys() {
+        // RFC 5256 §3 examples.
+        let CommandBody::Sort(c) = ok(b"A283 SORT (SUBJECT REVERSE DATE) UTF-8 ALL") else { panic!() };
+        assert_eq!(c.numbering, Numbering::Seq);
+        assert_eq!(c.ret, None);
+        assert_eq!(c.charset, "UTF-8");
+        assert_eq!(
+            c.criteria,
+            vec![
+                SortCriterion { is_reverse: false, key: SortKey::Subject },
+                SortCriterion { is_reverse: true, key: SortKey::Date }
+            ]
+        );
+        assert_eq!(c.key, SearchKey::All);
+        // RFC 5267 §3.3.
+        let CommandBody::Sort(c) = ok(b"E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk") else {
+            panic!()
+        };
+        assert_eq!((c.numbering, c.ret), (Numbering::Uid, Some(vec![])));
+        let CommandBody::Sort(c) = ok(b"a sort (displayfrom) us-ascii text \"x\"") else { panic!() };
+        assert_eq!(c.criteria[0].key, SortKey::DisplayFrom);
+        assert_eq!(bad(b"a SORT (SUBJECT) ALL").text, "Unsupported charset ALL");
+        assert_eq!(bad(b"a SORT () UTF-8 ALL").text, "Expected sort criterion in SORT");
+        assert_eq!(bad(b"a SORT (REVERSE) UTF-8 ALL").text, "Expected a space in SORT");
+        assert_eq!(bad(b"a SORT (BOGUS) UTF-8 ALL").text, "Unknown sort criterion BOGUS");
+        let CommandBody::Thread(t) = ok(b"A285 UID THREAD REFERENCES UTF-8 SINCE 5-MAR-2000") else { panic!() };
+        assert_eq!((t.numbering, t.algorithm), (Numbering::Uid, ThreadAlgorithm::References));
+        assert!(matches!(ok(b"a THREAD orderedsubject US-ASCII ALL"), CommandBody::Thread(_)));
+        assert_eq!(bad(b"a THREAD JWZ UTF-8 ALL").text, "Unknown threading algorithm JWZ");
+        // RFC 5032 §4, RFC 8514 §4.2.
+        let CommandBody::Search(s) = ok(b"a1 SEARCH UNSEEN YOUNGER 259200 OLDER 1 SAVEDBEFORE 1-Jan-2020 SAVEDATESUPPORTED") else {
+            panic!()
+        };
+        let SearchKey::And(keys) = s.key else { panic!() };
+        assert_eq!(keys[1], SearchKey::Younger(259200));
+        assert_eq!(keys[2], SearchKey::Older(1));
+        assert_eq!(keys[3], SearchKey::SavedBefore(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()));
+        assert_eq!(keys[4], SearchKey::SaveDateSupported);
+        let _ = bad(b"a SEARCH OLDER 0");
+        let _ = bad(b"a SEARCH YOUNGER");
+        // RFC 9394 §3.1.
+        let CommandBody::Search(s) = ok(b"A01 UID SEARCH RETURN (PARTIAL -1:-100) UNDELETED") else { panic!() };
+        assert_eq!(s.ret, Some(vec![SearchReturn::Partial(PartialRange { low: 1, high: 100, from_end: true })]));
+        let CommandBody::Search(s) = ok(b"a SEARCH RETURN (MIN PARTIAL 500:400) ALL") else { panic!() };
+        assert_eq!(s.ret.unwrap()[1], SearchReturn::Partial(PartialRange { low: 400, high: 500, from_end: false }));
+        assert_eq!(bad(b"a SEARCH RETURN (ALL PARTIAL 1:5) ALL").text, "Only one of PARTIAL and ALL may be given");
+        assert_eq!(bad(b"a SEARCH RETURN (PARTIAL 1:-5) ALL").text, "Both ends of a partial range must have the same sign");
+        assert!(matches!(bad(b"a SEARCH RETURN (PARTIAL 0:5) ALL"), DecodeError { .. }));
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub struct Config {
     pub tls_handshake_timeout: Duration,
     pub imap: ImapConfig,
     pub log: LogConfig,
+    /// `[lmtp]`: delivery listeners (off by default), recipient domains and aliases.
+    pub lmtp: crate::lmtp_listen::LmtpSettings,
+    /// Extra certificates, throttling, connection limits, audit log (security_config.rs).
+    pub security: crate::security_config::SecuritySettings,
+    /// `[store]`: the embedded store (default) or PostgreSQL (crate::store).
+    pub store: crate::store::StoreSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +135,9 @@ impl Config {
             tls_handshake_timeout: Duration::from_secs(DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS),
             imap: ImapConfig::default(),
             log: LogConfig { format: LogFormat::Text, level: "info".to_string() },
+            lmtp: crate::lmtp_listen::LmtpSettings::default(),
+            security: crate::security_config::SecuritySettings::default(),
+            store: crate::store::StoreSettings::Embedded,
         }
     }
 
@@ -187,6 +196,15 @@ struct RawConfig {
     auth: RawAuth,
     #[serde(default)]
     log: RawLog,
+    #[serde(default)]
+    lmtp: crate::lmtp_listen::RawLmtp,
+    #[serde(default)]
+    timeouts: crate::security_config::RawTimeouts,
+    #[serde(default)]
+    audit: crate::security_config::RawAudit,
+    #[serde(default)]
+    store: crate::store::RawStore,
+    oauth: Option<crate::security_config::RawOAuth>,
 }
 
 #[derive(Deserialize, Default)]
@@ -208,6 +226,9 @@ struct RawListen {
 struct RawTls {
     cert: Option<Spanned<String>>,
     key: Option<Spanned<String>>,
+    /// `[[tls.certificate]]`: more certificates, chosen by SNI.
+    #[serde(default)]
+    certificate: Vec<crate::security_config::RawCertificate>,
 }
 
 #[derive(Deserialize, Default)]
@@ -218,12 +239,18 @@ struct RawLimits {
     max_nesting: Option<Spanned<u64>>,
     max_pipelined_commands: Option<Spanned<u64>>,
     tls_handshake_timeout_secs: Option<Spanned<u64>>,
+    max_connections: Option<Spanned<u64>>,
+    max_connections_per_ip: Option<Spanned<u64>>,
+    max_connections_per_account: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawAuth {
     plaintext: Option<Spanned<RawPlaintext>>,
+    scram_iterations: Option<Spanned<u32>>,
+    #[serde(default)]
+    throttle: crate::security_config::RawThrottle,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +331,9 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         config.imap.idle_poll_millis = positive(&poll, "imap.idle_poll_millis")?;
     }
 
+    let mut certificates = Vec::new();
     if let Some(tls) = raw.tls {
+        certificates = tls.certificate;
         config.tls = match (tls.cert, tls.key) {
             (None, None) => TlsFiles::Generated,
             (Some(cert), Some(key)) => {
@@ -355,6 +384,22 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         }
         config.log.level = level.into_inner();
     }
+    config.lmtp = crate::lmtp_listen::settings(raw.lmtp, base)?;
+    config.store = crate::store::settings(raw.store)?;
+    let security = crate::security_config::RawSecurity {
+        certificates,
+        throttle: raw.auth.throttle,
+        scram_iterations: raw.auth.scram_iterations,
+        limits: crate::security_config::RawConnLimits {
+            max_connections: limits.max_connections,
+            max_connections_per_ip: limits.max_connections_per_ip,
+            max_connections_per_account: limits.max_connections_per_account,
+        },
+        timeouts: raw.timeouts,
+        audit: raw.audit,
+    };
+    config.security = crate::security_config::settings(security, base, &mut config.imap.timeouts)?;
+    config.imap.oauth = crate::security_config::oauth(raw.oauth, base)?;
     Ok(config)
 }
 

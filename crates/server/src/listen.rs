@@ -2,6 +2,11 @@
 //! implicit-TLS listener (RFC 8314 §3.3) the handshake runs, with a timeout, before the
 //! session sees the stream; a failed handshake is logged and the connection dropped. A
 //! connection's failure, even a panic, never reaches the accept loop.
+//!
+//! Before anything else a connection must pass the address ban list (kept in the store,
+//! so `loft ban remove` acts at once) and the connection limits (total and per address);
+//! a refused one gets `* BYE [UNAVAILABLE]` (RFC 9051 §7.1.5, RFC 5530) in cleartext, or
+//! is just closed on an implicit-TLS port.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -9,8 +14,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use loft_auth::audit::AuditEvent;
+use loft_imap::config::LimitHit;
 use loft_imap::{ImapConfig, ServerContext};
 use loft_store::Store;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -151,19 +159,57 @@ async fn accept_loop(
     conns
 }
 
-async fn connection(ctx: Arc<ServerContext>, handshake: Option<(TlsAcceptor, Duration)>, tcp: TcpStream, peer: SocketAddr) {
+async fn connection(ctx: Arc<ServerContext>, handshake: Option<(TlsAcceptor, Duration)>, mut tcp: TcpStream, peer: SocketAddr) {
     debug!("connected");
     // Responses are written whole; Nagle would only delay them.
     let _ = tcp.set_nodelay(true);
+    let _slot = match admit(&ctx, peer).await {
+        Ok(slot) => slot,
+        Err(reason) => {
+            if handshake.is_none() {
+                let line = format!("* BYE [UNAVAILABLE] {reason}\r\n");
+                let _ = tcp.write_all(line.as_bytes()).await;
+            }
+            return;
+        }
+    };
     match handshake {
         None => loft_imap::serve_connection(ctx, Box::new(tcp), peer, false).await,
         Some((acceptor, timeout)) => match tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
-            Ok(Ok(tls)) => loft_imap::serve_connection(ctx, Box::new(tls), peer, true).await,
+            Ok(Ok(tls)) => loft_imap::session::serve_tls(ctx, tls, peer).await,
             Ok(Err(e)) => info!(error = %e, "TLS handshake failed"),
             Err(_) => info!(timeout_secs = timeout.as_secs(), "TLS handshake timed out"),
         },
     }
     debug!("disconnected");
+}
+
+/// The ban list and the connection limits. The returned slot is held for the life of the
+/// connection.
+async fn admit(ctx: &ServerContext, peer: SocketAddr) -> Result<loft_imap::config::Slot, &'static str> {
+    let security = &ctx.config.security;
+    let key = loft_auth::throttle::address_key(peer.ip());
+    let refuse = |reason: &'static str, detail: Option<String>| {
+        let mut e = AuditEvent::new("connection.refused", "failure");
+        e.service = Some("imap");
+        e.client_ip = Some(peer.ip().to_string());
+        e.client_port = Some(peer.port());
+        e.reason = Some(reason.to_string());
+        e.detail = detail;
+        security.audit.record(&e);
+        info!(reason, "connection refused");
+        reason
+    };
+    match ctx.store.ban(&key, chrono::Utc::now().timestamp()).await {
+        Ok(Some(ban)) => return Err(refuse("address banned after repeated login failures", Some(format!("ban_key={}", ban.key)))),
+        Ok(None) => {}
+        // Fail open: a database hiccup must not lock every user out; the throttle still works.
+        Err(e) => warn!(error = %e, "cannot read the ban list"),
+    }
+    security.limits.connect(peer.ip()).map_err(|hit| match hit {
+        LimitHit::Total => refuse("too many connections", None),
+        _ => refuse("too many connections from your address", None),
+    })
 }
 
 fn report(task: Result<(), tokio::task::JoinError>) {

@@ -1,10 +1,15 @@
 //! `loft`: the Loft IMAP server and its administration commands.
 //! Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 
+mod audit;
 mod cli;
 mod config;
 mod listen;
+mod lmtp_listen;
+mod imapclient;
+mod mailio;
 mod logging;
+mod security_config;
 mod store;
 mod tls;
 
@@ -19,8 +24,16 @@ use clap::Parser;
 pub struct UsageError(pub String);
 
 fn main() -> ExitCode {
-    // clap prints usage errors itself and exits with 2.
-    let cli = cli::Cli::parse();
+    // clap prints usage errors itself and exits with 2; `loft deliver` exits with
+    // sysexits.h EX_USAGE (64) instead, which is what an MTA expects of a delivery agent.
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() && std::env::args().nth(1).as_deref() == Some("deliver") => {
+            let _ = e.print();
+            return ExitCode::from(64);
+        }
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

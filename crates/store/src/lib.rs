@@ -2,13 +2,18 @@
 //! and the embedded backend (SQLite metadata + content-addressed zstd blob files).
 //! Only the store touches disk or the database (DESIGN.md).
 
+pub mod copy;
 pub mod embedded;
 pub mod error;
 pub mod feed;
+pub mod postgres;
+pub mod security;
 pub mod types;
 
 pub use embedded::EmbeddedStore;
+pub use postgres::{PgSettings, PostgresStore};
 pub use error::StoreError;
+pub use security::{AppPassword, AuthSettings, Ban};
 pub use types::*;
 
 use async_trait::async_trait;
@@ -63,6 +68,13 @@ pub trait Store: Send + Sync + 'static {
     async fn append(&self, account: AccountId, mailbox: MailboxId, messages: Vec<NewMessage>) -> Result<AppendResult>;
     async fn snapshot(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxSnapshot>;
     async fn delta(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta>;
+    /// UIDs expunged with a mod-sequence above `since`, ascending, from the kept expunge log
+    /// (RFC 7162 §3.2.5.1, §3.2.6: VANISHED (EARLIER)). Like `delta(..).expunged` without
+    /// reading the changed messages. The log lives as long as the mailbox, so every expunge
+    /// is remembered (no `minmodseq` fallback is needed).
+    async fn vanished(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<Vec<Uid>> {
+        Ok(self.delta(account, mailbox, since).await?.expunged)
+    }
     /// Records for the given UIDs (missing ones skipped), ascending.
     async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>>;
     /// The raw bytes of a message.
@@ -96,10 +108,146 @@ pub trait Store: Send + Sync + 'static {
     /// polls `status().highest_modseq` once a second.
     fn subscribe(&self) -> broadcast::Receiver<Change>;
 
+    // --- secure access (crate::security); defaults refuse, for backends without it ---
+    /// The account's SCRAM keys and settings; defaults when none were stored.
+    async fn auth_settings(&self, account: AccountId) -> Result<AuthSettings> {
+        let _ = account;
+        Err(unsupported())
+    }
+    /// Store (or clear) SCRAM-SHA-256 keys. Backends clear them when the password changes.
+    async fn set_scram_credentials(&self, account: AccountId, scram: Option<&str>) -> Result<()> {
+        let _ = (account, scram);
+        Err(unsupported())
+    }
+    async fn set_app_passwords_only(&self, account: AccountId, on: bool) -> Result<()> {
+        let _ = (account, on);
+        Err(unsupported())
+    }
+    /// `AlreadyExists` when the account has an app password with this label.
+    async fn add_app_password(
+        &self,
+        account: AccountId,
+        label: &str,
+        hash: &str,
+        created: i64,
+        expires: Option<i64>,
+    ) -> Result<i64> {
+        let _ = (account, label, hash, created, expires);
+        Err(unsupported())
+    }
+    /// Oldest first.
+    async fn app_passwords(&self, account: AccountId) -> Result<Vec<AppPassword>> {
+        let _ = account;
+        Err(unsupported())
+    }
+    /// `NotFound` when there is none with this label.
+    async fn revoke_app_password(&self, account: AccountId, label: &str) -> Result<()> {
+        let _ = (account, label);
+        Err(unsupported())
+    }
+    /// Record a successful use (time and client address) of an app password.
+    async fn app_password_used(&self, id: i64, at: i64, ip: &str) -> Result<()> {
+        let _ = (id, at, ip);
+        Err(unsupported())
+    }
+    /// Insert or replace the ban of `ban.key`.
+    async fn add_ban(&self, ban: &Ban) -> Result<()> {
+        let _ = ban;
+        Err(unsupported())
+    }
+    /// Bans still in force at `now`.
+    async fn bans(&self, now: i64) -> Result<Vec<Ban>> {
+        let _ = now;
+        Err(unsupported())
+    }
+    /// The ban of `key` if in force at `now`.
+    async fn ban(&self, key: &str, now: i64) -> Result<Option<Ban>> {
+        let _ = (key, now);
+        Err(unsupported())
+    }
+    /// False when there was none.
+    async fn remove_ban(&self, key: &str) -> Result<bool> {
+        let _ = key;
+        Err(unsupported())
+    }
+
+    // --- import and migration (embedded: embedded/transfer.rs) ---
+    /// For each content address in `blobs` (see [`content_address`]), whether the mailbox
+    /// already holds a message with exactly those bytes. `loft import` skips those, which
+    /// makes a re-run add nothing twice.
+    async fn mailbox_has_blobs(&self, account: AccountId, mailbox: MailboxId, blobs: &[BlobId]) -> Result<Vec<bool>> {
+        let _ = (account, mailbox, blobs);
+        Err(unsupported())
+    }
+    /// Appends messages with the UIDs they had elsewhere (`loft migrate`), keeping the
+    /// source's UIDVALIDITY so clients need not download everything again (RFC 9051
+    /// §2.3.1.1). `uid_validity` replaces the mailbox's only while it has never held a
+    /// message (UIDNEXT 1); otherwise it must equal the current one. UIDs must ascend and be
+    /// at least the mailbox's UIDNEXT; UIDNEXT becomes the last UID + 1. All or nothing;
+    /// `Invalid` when any rule is broken (the caller then falls back to `append`).
+    async fn append_with_uids(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uid_validity: UidValidity,
+        messages: Vec<(Uid, NewMessage)>,
+    ) -> Result<AppendResult> {
+        let _ = (account, mailbox, uid_validity, messages);
+        Err(unsupported())
+    }
+
+    // --- whole-store copy (`loft store copy`, crate::copy) ---
+    /// Like `append_with_uids` (same rules), but each message also keeps the mod-sequence
+    /// it had in the other store (RFC 7162 §3.1: clients keep their CONDSTORE state), and
+    /// HIGHESTMODSEQ becomes at least the largest of them. An empty batch only takes over
+    /// the UIDVALIDITY.
+    async fn restore_messages(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uid_validity: UidValidity,
+        messages: Vec<(Uid, ModSeq, NewMessage)>,
+    ) -> Result<AppendResult> {
+        let _ = (account, mailbox, uid_validity, messages);
+        Err(unsupported())
+    }
+    /// Raises UIDNEXT, HIGHESTMODSEQ and the recent floor of a restored mailbox to the
+    /// given values (never lowers them) and adds the expunge-log entries.
+    async fn restore_mailbox_state(&self, account: AccountId, mailbox: MailboxId, state: &copy::MailboxRestore) -> Result<()> {
+        let _ = (account, mailbox, state);
+        Err(unsupported())
+    }
+
+    // --- RFC 5464 METADATA (embedded: embedded/metadata.rs); defaults refuse ---
+    /// The annotations of a mailbox (`Some`) or the account's server annotations (`None`):
+    /// (entry, value), sorted by entry. Entry names are stored lower-case (RFC 5464 §3.2:
+    /// entry names are case-insensitive), e.g. `/private/comment`. `NotFound` when the
+    /// mailbox is gone. A mailbox's entries survive RENAME and go with DELETE.
+    async fn metadata(&self, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
+        let _ = (account, mailbox);
+        Err(unsupported())
+    }
+    /// Set (`Some`) or remove (`None`) entries, all or nothing (RFC 5464 §4.3).
+    async fn set_metadata(&self, account: AccountId, mailbox: Option<MailboxId>, entries: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
+        let _ = (account, mailbox, entries);
+        Err(unsupported())
+    }
+
     // --- maintenance ---
     /// `loft check`: verify metadata against blobs, counters, reference counts. Returns
     /// problems in plain words; empty when healthy.
     async fn check(&self) -> Result<Vec<String>>;
+}
+
+/// The content address of a message: the SHA-256 of its raw bytes, lower-case hex (the
+/// [`BlobId`] every backend uses, so identical bytes are stored once).
+pub fn content_address(bytes: &[u8]) -> BlobId {
+    use sha2::Digest;
+    BlobId(hex::encode(sha2::Sha256::digest(bytes)))
+}
+
+fn unsupported() -> StoreError {
+    StoreError::Invalid("not supported by this store backend".into())
 }
 
 #[derive(Debug, Clone, Default)]

@@ -191,6 +191,10 @@ pub struct MessageRecord {
     pub modseq: ModSeq,
     pub flags: Flags,
     pub internal_date: DateTime<FixedOffset>,
+    /// RFC 8514 SAVEDATE: when the message was saved into this mailbox (APPEND, delivery,
+    /// COPY/MOVE). None where the backend keeps no save date (or for messages stored
+    /// before it did).
+    pub save_date: Option<DateTime<FixedOffset>>,
     /// RFC822.SIZE: the exact byte count of the message as stored.
     pub size: u32,
     pub blob: BlobId,

@@ -38,6 +38,10 @@ conformance!(
     modseq_and_delta,
     store_flags_ops,
     unchanged_since,
+    vanished_since,
+    save_date_on_save,
+    import_dedup_lookup,
+    append_keeping_uids,
     expunge_only_deleted,
     copy_messages,
     move_messages,
@@ -45,12 +49,13 @@ conformance!(
     change_feed,
     accounts_are_isolated,
     check_healthy,
+    metadata_entries,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 21);
+    assert_eq!(suite::ALL.len(), 25);
 }
 
 // --- embedded only ---

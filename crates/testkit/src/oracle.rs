@@ -24,6 +24,14 @@ pub const ORACLE_GAPS: &[(GapMatch, &str)] = &[
     // RFC 9051 OLDNAME are not parsed by imap-codec's mailbox-list.
     (GapMatch::Contains("(\"CHILDINFO\""), "imap-codec has no LIST-EXTENDED CHILDINFO (RFC 5258 §3.5)"),
     (GapMatch::Contains("(\"OLDNAME\""), "imap-codec has no LIST OLDNAME extended item (RFC 9051 §7.3.1)"),
+    // RFC 8474 OBJECTID and RFC 8970 PREVIEW: imap-codec has no such FETCH/STATUS items or
+    // MAILBOXID response code.
+    (GapMatch::Contains("EMAILID ("), "imap-codec has no OBJECTID FETCH items (RFC 8474 §5.3)"),
+    (GapMatch::Contains("THREADID ("), "imap-codec has no OBJECTID FETCH items (RFC 8474 §5.3)"),
+    (GapMatch::Contains("MAILBOXID ("), "imap-codec has no MAILBOXID (RFC 8474 §4)"),
+    (GapMatch::Contains(" PREVIEW "), "imap-codec has no PREVIEW FETCH item (RFC 8970 §3)"),
+    (GapMatch::Contains("(PREVIEW "), "imap-codec has no PREVIEW FETCH item (RFC 8970 §3)"),
+    (GapMatch::Contains("SAVEDATE "), "imap-codec has no SAVEDATE FETCH item (RFC 8514 §4.2)"),
 ];
 
 /// Check a greeting (RFC 9051 §7.1: `* OK`, `* PREAUTH` or `* BYE`).

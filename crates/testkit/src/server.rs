@@ -21,6 +21,19 @@ pub fn test_config() -> ImapConfig {
     ImapConfig { plaintext_auth: PlaintextAuth::Always, idle_poll_millis: 200, ..ImapConfig::default() }
 }
 
+/// Which store a test server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Embedded,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_env() -> Backend {
+        if std::env::var("LOFT_TEST_BACKEND").as_deref() == Ok("postgres") { Backend::Postgres } else { Backend::Embedded }
+    }
+}
+
 pub struct TestServer {
     store: Arc<dyn Store>,
     ctx: Arc<ServerContext>,
@@ -36,10 +49,26 @@ impl TestServer {
         TestServer::with_config(test_config()).await
     }
 
+    /// A server on the default backend: `LOFT_TEST_BACKEND=postgres` picks PostgreSQL, so any
+    /// protocol test can be run by hand on it; the embedded store otherwise.
     pub async fn with_config(config: ImapConfig) -> TestServer {
+        TestServer::on(Backend::from_env(), config).await
+    }
+
+    /// A server on the given backend, with a fresh store.
+    pub async fn on(backend: Backend, config: ImapConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("create temp dir for the test store");
-        let store = EmbeddedStore::open(dir.path()).await.expect("open embedded store in temp dir");
-        let store: Arc<dyn Store> = Arc::new(store);
+        let store: Arc<dyn Store> = match backend {
+            Backend::Embedded => {
+                Arc::new(EmbeddedStore::open(dir.path()).await.expect("open embedded store in temp dir"))
+            }
+            // A fresh database per server on a throw-away cluster shared by the test binary.
+            Backend::Postgres => {
+                let url = loft_store::postgres::testing::shared().create_database().await;
+                let settings = loft_store::PgSettings { pool_size: 4, ..loft_store::PgSettings::new(url) };
+                Arc::new(loft_store::PostgresStore::open(&settings).await.expect("open PostgresStore on a fresh database"))
+            }
+        };
         TestServer::with_store(store, config, dir).await
     }
 

@@ -43,7 +43,7 @@ use tokio::net::TcpStream;
 
 use crate::conn::{TestConn, literal_announcement};
 use crate::oracle;
-use crate::server::{TestServer, parse_flags};
+use crate::server::{Backend, TestServer, parse_flags};
 
 /// Connections a transcript may use (C:, C2:, C3:).
 pub const MAX_CONNECTIONS: usize = 3;
@@ -92,6 +92,11 @@ impl Report {
 
 /// Run one transcript on a fresh server. Err holds the dialogue up to the first mismatch.
 pub async fn run_transcript(path: &Path) -> Result<Outcome, String> {
+    run_transcript_on(Backend::from_env(), path).await
+}
+
+/// Run one transcript on a fresh server of the given backend.
+pub async fn run_transcript_on(backend: Backend, path: &Path) -> Result<Outcome, String> {
     let source = std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))?;
     let script = parse(&source).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(reason) = script.skip
@@ -99,7 +104,7 @@ pub async fn run_transcript(path: &Path) -> Result<Outcome, String> {
     {
         return Ok(Outcome::Skipped(reason));
     }
-    let server = TestServer::start().await;
+    let server = TestServer::on(backend, crate::test_config()).await;
     let mut run = Run { server: &server, path, conns: Default::default(), caps: HashMap::new(), log: String::new() };
     match run.steps(&script.steps).await {
         Ok(()) => Ok(Outcome::Passed),
@@ -109,6 +114,11 @@ pub async fn run_transcript(path: &Path) -> Result<Outcome, String> {
 
 /// Run every `*.t` below `dir` (recursively), each on its own server, some in parallel.
 pub async fn run_all_transcripts(dir: &Path) -> Report {
+    run_all_transcripts_on(Backend::from_env(), dir).await
+}
+
+/// `run_all_transcripts` on the given backend.
+pub async fn run_all_transcripts_on(backend: Backend, dir: &Path) -> Report {
     let mut files = Vec::new();
     collect(dir, &mut files);
     files.sort();
@@ -122,7 +132,7 @@ pub async fn run_all_transcripts(dir: &Path) -> Report {
             f,
             tokio::spawn(async move {
                 let _permit = sem.acquire().await;
-                run_transcript(&path).await
+                run_transcript_on(backend, &path).await
             }),
         ));
     }

@@ -17,9 +17,11 @@ macro_rules! transcript_dirs {
 }
 
 transcript_dirs!(
-    append, authenticate, bad_input, capability, check, close, copy, create, delete, enable, examine,
+    append, authenticate, bad_input, capability, check, close, condstore, copy, create, delete, enable, examine,
     expunge, fetch, idle, list, login, logout, lsub, r#move, namespace, noop, rename, search, select,
-    session, status, store, subscribe, uid_expunge, unselect,
+    qresync, session, status, store, subscribe, uid_expunge, unselect,
+    sort, thread, esort, within, partial, savedate,
+    catenate, metadata, objectid, preview, replace, unauthenticate, utf8,
 );
 
 #[test]

@@ -1,5 +1,6 @@
 //! SASL server mechanisms as sans-I/O state machines: RFC 4422 (SASL framework), RFC 4616
-//! (PLAIN), draft-murchison-sasl-login (LOGIN), RFC 5802 + RFC 7677 (SCRAM-SHA-256[-PLUS]).
+//! (PLAIN), draft-murchison-sasl-login (LOGIN), RFC 5802 + RFC 7677 (SCRAM-SHA-256[-PLUS]),
+//! RFC 7628 (OAUTHBEARER) and XOAUTH2 (see [`oauth`]).
 //!
 //! Every mechanism has one shape: the caller feeds raw (already base64-decoded) client
 //! responses to [`Mechanism::step`] and acts on the returned [`Step`]:
@@ -28,6 +29,7 @@
 //! the RFC 4959 / RFC 9051 §6.2.2 conventions for it.
 
 pub mod login;
+pub mod oauth;
 pub mod plain;
 pub mod scram;
 
@@ -78,6 +80,15 @@ pub enum Step {
         /// Always `None` or equal to `authcid` for now: nobody may act as someone else.
         authzid: Option<String>,
     },
+    /// OAUTHBEARER, XOAUTH2: the caller validates the bearer `token` (e.g.
+    /// [`crate::jwks::OAuthValidator::validate`]) and checks that the user it names equals
+    /// `authzid` when given. Good: authenticated. Refused: call
+    /// [`Mechanism::reject_token`] and go on with the challenge it returns.
+    VerifyToken {
+        /// RFC 7628 GS2 `a=` authzid, or XOAUTH2 `user=`.
+        authzid: Option<String>,
+        token: Secret<String>,
+    },
     /// The exchange failed. Any later call returns `Failed` again.
     Failed(SaslError),
 }
@@ -113,6 +124,8 @@ pub enum SaslError {
     UnsupportedChannelBindingType,
     #[error("step called out of sequence")]
     OutOfSequence,
+    #[error("bearer token refused")]
+    InvalidToken,
 }
 
 impl SaslError {
@@ -131,7 +144,9 @@ impl SaslError {
             SaslError::ServerDoesSupportChannelBinding => "server-does-support-channel-binding",
             SaslError::ChannelBindingNotSupported => "channel-binding-not-supported",
             SaslError::UnsupportedChannelBindingType => "unsupported-channel-binding-type",
-            SaslError::AuthorizationFailed | SaslError::OutOfSequence => "other-error",
+            SaslError::AuthorizationFailed | SaslError::OutOfSequence | SaslError::InvalidToken => {
+                "other-error"
+            }
         }
     }
 
@@ -158,6 +173,14 @@ pub trait Mechanism: Send {
     /// mechanism then goes on with fake data and fails at the end (RFC 5802 §9).
     fn provide_credentials(&mut self, creds: Option<StoredCreds>) -> Step {
         let _ = creds;
+        Step::Failed(SaslError::OutOfSequence)
+    }
+
+    /// Answer a [`Step::VerifyToken`] whose token was refused: the mechanism returns the
+    /// `error_challenge` to send (RFC 7628 §3.2.2) and fails on the client's next response.
+    /// Only the token mechanisms ask this.
+    fn reject_token(&mut self, error_challenge: Vec<u8>) -> Step {
+        let _ = error_challenge;
         Step::Failed(SaslError::OutOfSequence)
     }
 }

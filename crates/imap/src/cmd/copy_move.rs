@@ -62,7 +62,15 @@ pub async fn handle(s: &mut Session, numbering: Numbering, set: SequenceSet, mai
     let moved: Vec<Uid> = result.pairs.iter().map(|p| p.0).collect();
     if let Some(sel) = s.selected.as_mut() {
         sel.mark_expunged(&moved);
-        sel.announce_expunges(&mut s.out);
+        sel.announce_expunges(&mut s.out, &s.enabled);
+    }
+    if s.enabled.qresync {
+        // RFC 6851 §4.4: after a MOVE a QRESYNC client is told the new HIGHESTMODSEQ; the
+        // view is brought up to date first so everything below it has been announced.
+        s.sync_selected(true).await;
+        if let Some(sel) = s.selected.as_ref() {
+            return Ok(Done::with_code(Code::HighestModSeq(sel.reportable_modseq().0), verb));
+        }
     }
     Ok(Done::ok(verb))
 }

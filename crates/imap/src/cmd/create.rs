@@ -38,11 +38,13 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, special_use: Vec<Strin
             "Only one special-use attribute per mailbox",
         ));
     }
-    s.ctx
+    let id = s.ctx
         .store
         .create_mailbox(account, name, uses.first().copied())
         .await?;
-    Ok(Done::ok("CREATE completed"))
+    // RFC 8474 §4.1: the tagged OK of every successful CREATE carries the MAILBOXID.
+    let code = Code::Other(format!("MAILBOXID ({})", crate::objectid::mailbox_id(id)));
+    Ok(Done::with_code(code, "CREATE completed"))
 }
 
 /// A name the store may create (or rename to): non-empty components, no wildcards (a

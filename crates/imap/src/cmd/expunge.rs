@@ -1,6 +1,7 @@
-//! EXPUNGE and UID EXPUNGE: RFC 9051 §6.4.3, §6.4.9 (UID EXPUNGE from RFC 4315 §2.1).
+//! EXPUNGE and UID EXPUNGE: RFC 9051 §6.4.3, §6.4.9 (UID EXPUNGE from RFC 4315 §2.1);
+//! VANISHED and HIGHESTMODSEQ with QRESYNC RFC 7162 §3.2.7, §3.2.9.
 //! State: Selected.
-use loft_proto_imap::{Numbering, SequenceSet};
+use loft_proto_imap::{Code, Numbering, SequenceSet};
 use loft_store::Uid;
 
 use super::{CmdError, CmdResult, Done};
@@ -29,9 +30,20 @@ pub async fn handle(s: &mut Session, uids: Option<SequenceSet>) -> CmdResult {
     let expunged = s.ctx.store.expunge(account, mailbox, only.as_deref()).await?;
     if let Some(sel) = s.selected.as_mut() {
         // RFC 9051 §6.4.3: one untagged EXPUNGE per removed message (none when nothing
-        // was removed). Expunges by other sessions still pending go out now too.
+        // was removed), or VANISHED once QRESYNC is enabled (RFC 7162 §3.2.7). Expunges by
+        // other sessions still pending go out now too.
         sel.mark_expunged(&expunged);
-        sel.announce_expunges(&mut s.out);
+        sel.announce_expunges(&mut s.out, &s.enabled);
     }
-    Ok(Done::ok(if uids.is_some() { "UID EXPUNGE completed" } else { "EXPUNGE completed" }))
+    let text = if uids.is_some() { "UID EXPUNGE completed" } else { "EXPUNGE completed" };
+    if s.enabled.qresync && !expunged.is_empty() {
+        // RFC 7162 §3.2.7, §3.2.9: with QRESYNC the tagged OK carries the new HIGHESTMODSEQ.
+        // Bring the view fully up to date first, so every change below that value has been
+        // announced when the client adopts it.
+        s.sync_selected(true).await;
+        if let Some(sel) = s.selected.as_ref() {
+            return Ok(Done::with_code(Code::HighestModSeq(sel.reportable_modseq().0), text));
+        }
+    }
+    Ok(Done::ok(text))
 }

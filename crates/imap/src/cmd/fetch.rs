@@ -1,5 +1,6 @@
-//! FETCH and UID FETCH: RFC 9051 §6.4.5, §6.4.9, §7.5.2; BINARY RFC 3516; CHANGEDSINCE
-//! RFC 7162 §3.1.4 (not offered yet). State: Selected.
+//! FETCH and UID FETCH: RFC 9051 §6.4.5, §6.4.9, §7.5.2; BINARY RFC 3516; MODSEQ and
+//! CHANGEDSINCE RFC 7162 §3.1.4, VANISHED §3.2.6; EMAILID/THREADID RFC 8474 §5.3;
+//! PREVIEW RFC 8970. State: Selected.
 //!
 //! Per batch of messages: one store call for the records (only when an item needs more
 //! than the in-memory view), then one blob read per message that needs its bytes. Each
@@ -9,7 +10,7 @@
 use std::borrow::Cow;
 
 use loft_proto_imap::{Code, FetchAttr, FetchCommand, Numbering, Partial, ResponseWriter, Section, SectionText};
-use loft_store::{FlagOp, Flags, MessageRecord, Uid};
+use loft_store::{FlagOp, Flags, MessageRecord, ModSeq, Uid};
 
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
@@ -20,16 +21,44 @@ use crate::session::Enabled;
 const FETCH_BATCH: usize = 256;
 
 pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
-    if cmd.changed_since.is_some() || cmd.vanished {
-        return Err(CmdError::bad("CHANGEDSINCE/VANISHED are not supported"));
+    // RFC 7162 §3.2.6: VANISHED needs ENABLE QRESYNC (the decoder checked UID FETCH and
+    // CHANGEDSINCE).
+    if cmd.vanished && !s.enabled.qresync {
+        return Err(CmdError::bad("VANISHED requires ENABLE QRESYNC"));
+    }
+    selected::require(s)?;
+    // RFC 7162 §3.1: MODSEQ and CHANGEDSINCE are CONDSTORE enabling commands.
+    if cmd.changed_since.is_some() || cmd.attrs.contains(&FetchAttr::ModSeq) {
+        selected::enable_condstore(s);
     }
     let (account, sel) = selected::require(s)?;
     let mailbox = sel.mailbox.id;
     let is_read_only = sel.is_read_only;
-    let indices = sel.resolve(&cmd.set, cmd.numbering)?;
-    let attrs = effective_attrs(&cmd.attrs, cmd.numbering);
+    let mut indices = sel.resolve(&cmd.set, cmd.numbering)?;
+    let mut attrs = effective_attrs(&cmd.attrs, cmd.numbering);
+    if let Some(since) = cmd.changed_since {
+        // RFC 7162 §3.1.4.1: only messages whose mod-sequence is above CHANGEDSINCE, and
+        // MODSEQ is implied (placed after UID, as in the RFC's examples).
+        let since = ModSeq(since);
+        indices.retain(|&i| sel.message(i).is_some_and(|m| m.modseq > since));
+        if !attrs.contains(&FetchAttr::ModSeq) {
+            let at = usize::from(attrs.first() == Some(&FetchAttr::Uid));
+            attrs.insert(at, FetchAttr::ModSeq);
+        }
+        if cmd.vanished {
+            // RFC 7162 §3.2.6: VANISHED (EARLIER) for expunged UIDs of the set, before any
+            // FETCH response.
+            let ranges = sel.uid_ranges_unbounded(&cmd.set);
+            let store = s.ctx.store.clone();
+            let gone = sel.vanished_earlier(store.as_ref(), account, since, &ranges).await?;
+            selected::write_vanished_earlier(&mut s.out, &gone);
+        }
+    }
     let needs_record = attrs.iter().any(|a| !matches!(a, FetchAttr::Uid | FetchAttr::Flags | FetchAttr::ModSeq));
     let needs_blob = attrs.iter().any(needs_content);
+    // THREADID and PREVIEW come from values derived at ingest; messages stored before those
+    // existed need their bytes, except for PREVIEW (LAZY), which may answer NIL (RFC 8970 §4.1).
+    let needs_derived = attrs.iter().any(|a| matches!(a, FetchAttr::ThreadId | FetchAttr::Preview { is_lazy: false }));
     // RFC 9051 §6.4.5: BODY[...] (not .PEEK), BINARY[...] (not .PEEK), RFC822 and RFC822.TEXT
     // set \Seen, but only where the mailbox may be changed (not after EXAMINE).
     let sets_seen = !is_read_only && attrs.iter().any(sets_seen);
@@ -82,7 +111,8 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
             } else {
                 None
             };
-            let raw = match (needs_blob, record) {
+            let wants_blob = needs_blob || (needs_derived && record.is_some_and(|r| r.parsed.derived.is_none()));
+            let raw = match (wants_blob, record) {
                 (true, Some(r)) => match store.blob(&r.blob).await {
                     Ok(raw) => Some(raw),
                     Err(loft_store::StoreError::NotFound(_)) => {
@@ -93,9 +123,18 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
                 },
                 _ => None,
             };
-            let add_flags = seen_now.contains(&view.uid) && !attrs.contains(&FetchAttr::Flags);
+            let mut extra: Vec<FetchAttr> = Vec::new();
+            if seen_now.contains(&view.uid) {
+                // RFC 9051 §6.4.5: when fetching a body sets \Seen, the response includes
+                // the new FLAGS; RFC 7162 §3.2.4: for a CONDSTORE client also UID and MODSEQ.
+                extra.push(FetchAttr::Flags);
+                if s.enabled.condstore {
+                    extra.extend([FetchAttr::Uid, FetchAttr::ModSeq]);
+                }
+                extra.retain(|a| !attrs.contains(a));
+            }
             let mut one = ResponseWriter::new();
-            render(&mut one, view, record, raw.as_deref(), &attrs, add_flags, &s.enabled)?;
+            render(&mut one, view, record, raw.as_deref(), &attrs, &extra, &s.enabled)?;
             s.out.raw(one.as_bytes());
             selected::flush_if_big(s).await?;
         }
@@ -145,13 +184,15 @@ fn sets_seen(a: &FetchAttr) -> bool {
 }
 
 /// One `* n FETCH (...)` line. `record`/`raw` are present when the items need them.
+/// `extra`: items the server adds after the requested ones (FLAGS, UID, MODSEQ when the
+/// fetch set \Seen); only items answerable from the view.
 pub fn render(
     out: &mut ResponseWriter,
     m: &MessageView,
     record: Option<&MessageRecord>,
     raw: Option<&[u8]>,
     attrs: &[FetchAttr],
-    add_flags: bool,
+    extra: &[FetchAttr],
     enabled: &Enabled,
 ) -> Result<(), CmdError> {
     let missing = || CmdError::Internal(loft_store::StoreError::Corrupt("message data missing for FETCH".into()));
@@ -164,7 +205,7 @@ pub fn render(
         }
         first = false;
     };
-    for a in attrs {
+    for a in attrs.iter().chain(extra) {
         sep(out);
         match a {
             FetchAttr::Uid => out.raw(format!("UID {}", m.uid.get()).as_bytes()),
@@ -175,6 +216,14 @@ pub fn render(
                 out.raw(b"INTERNALDATE ");
                 out.raw(loft_proto_imap::datetime::format_date_time(&r.internal_date).as_bytes());
             }
+            // RFC 8514 §4.2: NIL where the store keeps no save date for the message.
+            FetchAttr::SaveDate => match record.ok_or_else(missing)?.save_date {
+                Some(d) => {
+                    out.raw(b"SAVEDATE ");
+                    out.raw(loft_proto_imap::datetime::format_date_time(&d).as_bytes());
+                }
+                None => out.raw(b"SAVEDATE NIL"),
+            },
             FetchAttr::Rfc822Size => {
                 let r = record.ok_or_else(missing)?;
                 out.raw(format!("RFC822.SIZE {}", r.size).as_bytes());
@@ -233,6 +282,25 @@ pub fn render(
                     Some(d) => out.literal(d),
                 }
             }
+            FetchAttr::EmailId => {
+                let r = record.ok_or_else(missing)?;
+                out.raw(format!("EMAILID ({})", crate::objectid::email_id(&r.blob)).as_bytes());
+            }
+            FetchAttr::ThreadId => {
+                let r = record.ok_or_else(missing)?;
+                let derived = crate::objectid::derived(r, raw).ok_or_else(missing)?;
+                out.raw(format!("THREADID ({})", crate::objectid::thread_id(&r.blob, &derived)).as_bytes());
+            }
+            FetchAttr::Preview { .. } => {
+                let r = record.ok_or_else(missing)?;
+                out.raw(b"PREVIEW ");
+                // RFC 8970 §3.2: NIL only for LAZY (never computed here without the bytes);
+                // "" when there is no readable text.
+                match crate::objectid::derived(r, raw) {
+                    Some(d) => out.string(d.preview.as_bytes(), utf8),
+                    None => out.raw(b"NIL"),
+                }
+            }
             FetchAttr::BinarySize { part } => {
                 let (r, raw) = (record.ok_or_else(missing)?, raw.ok_or_else(missing)?);
                 let size = decoded(r, raw, part)?.map(|d| d.len()).unwrap_or(0);
@@ -241,12 +309,6 @@ pub fn render(
                 out.raw(format!("] {size}").as_bytes());
             }
         }
-    }
-    if add_flags {
-        // RFC 9051 §6.4.5: when fetching a body sets \Seen, the FETCH response includes
-        // the new FLAGS.
-        sep(out);
-        write_flags_item(out, m, enabled);
     }
     out.raw(b")\r\n");
     Ok(())

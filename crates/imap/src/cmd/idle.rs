@@ -11,9 +11,8 @@ use tokio::sync::broadcast::error::RecvError;
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
 
-/// RFC 9051 §5.4 / RFC 2177: clients re-issue IDLE at least every 29 minutes; past 30
-/// the server may log them out.
-const IDLE_TIMEOUT_SECS: u64 = 30 * 60;
+// RFC 9051 §5.4 / RFC 2177: clients re-issue IDLE at least every 29 minutes; past 30 the
+// server may log them out. The limit and the keep-alive period: `ImapConfig::timeouts`.
 
 pub async fn handle(s: &mut Session) -> CmdResult {
     let account = s.account_id()?;
@@ -29,8 +28,14 @@ pub async fn handle(s: &mut Session) -> CmdResult {
     let mut poll =
         tokio::time::interval(Duration::from_millis(s.ctx.config.idle_poll_millis.max(10)));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let deadline = tokio::time::sleep(Duration::from_secs(IDLE_TIMEOUT_SECS));
+    let timeouts = s.ctx.config.timeouts;
+    let deadline = tokio::time::sleep(timeouts.idle);
     tokio::pin!(deadline);
+    // Keeps NAT boxes and firewalls from dropping a quiet connection.
+    let mut keepalive = tokio::time::interval_at(
+        tokio::time::Instant::now() + timeouts.idle_keepalive,
+        timeouts.idle_keepalive.max(Duration::from_secs(1)),
+    );
     loop {
         if let Some(line) = s.take_line()? {
             // RFC 2177 §3 / RFC 9051 §6.3.13: DONE (case-insensitive) ends IDLE; anything
@@ -64,6 +69,10 @@ pub async fn handle(s: &mut Session) -> CmdResult {
                 }
             }
             _ = &mut deadline => return Err(CmdError::Fatal("IDLE for too long".into())),
+            _ = keepalive.tick() => {
+                s.out.untagged_status(loft_proto_imap::Status::Ok, None, "Still here");
+                s.flush().await.map_err(|_| CmdError::Fatal("Connection lost".into()))?;
+            }
         }
         if wake && !s.is_closed() {
             // RFC 9051 §6.3.13: untagged updates while idling, EXPUNGE included.
@@ -81,9 +90,6 @@ pub async fn handle(s: &mut Session) -> CmdResult {
 async fn selected_modseq(s: &mut Session, account: loft_store::AccountId) -> Option<ModSeq> {
     let id = s.selected.as_ref()?.mailbox.id;
     let store = s.ctx.store.clone();
-    store
-        .status(account, id)
-        .await
-        .ok()
-        .map(|st| st.highest_modseq)
+    // One row read, not a STATUS count: every IDLE session polls this once a second.
+    store.highest_modseq(account, id).await.ok()
 }

@@ -177,7 +177,7 @@ async fn write_statuses(
     let utf8 = s.enabled.is_utf8();
     for (i, wire) in which {
         match store.status(account, mailboxes[i].id).await {
-            Ok(st) => crate::cmd::status::write_status(&mut s.out, &wire, items, &st, utf8),
+            Ok(st) => crate::cmd::status::write_status(&mut s.out, &wire, mailboxes[i].id, items, &st, utf8),
             // Deleted between the listing and now: nothing to report.
             Err(loft_store::StoreError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),

@@ -25,6 +25,9 @@ pub mod rename;
 pub mod starttls;
 pub mod status;
 pub mod subscribe;
+pub mod unauthenticate;
+pub mod compress;
+pub mod metadata;
 // Selected state (selected helper).
 pub mod check;
 pub mod close;
@@ -32,8 +35,11 @@ pub mod copy_move;
 pub mod expunge;
 pub mod fetch;
 pub mod search;
+pub mod sort;
+pub mod thread;
 pub mod select;
 pub mod store;
+pub mod replace;
 
 /// The tagged OK of a command that succeeded.
 #[derive(Debug)]

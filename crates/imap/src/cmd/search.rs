@@ -1,10 +1,12 @@
-//! SEARCH and UID SEARCH: RFC 9051 §6.4.4, §6.4.9; ESEARCH RFC 4731; SEARCHRES RFC 5182.
+//! SEARCH and UID SEARCH: RFC 9051 §6.4.4, §6.4.9; ESEARCH RFC 4731; SEARCHRES RFC 5182;
+//! MODSEQ criterion and result RFC 7162 §3.1.5, §3.1.6, §3.1.10; PARTIAL RFC 9394 §3.1;
+//! OLDER/YOUNGER RFC 5032; SAVEDBEFORE/SAVEDON/SAVEDSINCE/SAVEDATESUPPORTED RFC 8514.
 //! State: Selected.
 //!
 //! Criteria are evaluated cheapest first (see `selected::search_eval`): the in-memory view
 //! decides flag/UID/sequence keys, records are loaded only for messages still undecided,
 //! and message content only for those still undecided after that.
-use loft_proto_imap::{Numbering, ResponseWriter, SearchCommand, SearchReturn, Tag};
+use loft_proto_imap::{Numbering, PartialRange, ResponseWriter, SearchCommand, SearchKey, SearchReturn, Tag};
 use loft_store::{MessageRecord, Uid};
 
 use super::{CmdResult, Done};
@@ -16,6 +18,12 @@ use crate::selected::{self, Selected};
 const RECORD_BATCH: usize = 1000;
 
 pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
+    selected::require(s)?;
+    let has_modseq = uses_modseq(&cmd.key);
+    if has_modseq {
+        // RFC 7162 §3.1: SEARCH with MODSEQ is a CONDSTORE enabling command.
+        selected::enable_condstore(s);
+    }
     let (account, sel) = selected::require(s)?;
     let store = s.ctx.store.clone();
     let indices = match evaluate(store.as_ref(), account, sel, &cmd).await {
@@ -44,8 +52,20 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
         None if s.enabled.imap4rev2 => Some(vec![SearchReturn::All]),
         None => None,
     };
+    // RFC 7162 §3.1.5, §3.1.10: with a MODSEQ criterion and a non-empty result, the
+    // highest mod-sequence of the messages returned.
+    let highest = |returned: &[u32]| -> Option<u64> {
+        if !has_modseq {
+            return None;
+        }
+        returned.iter().filter_map(|&i| sel.entry(i).map(|e| e.modseq)).max()
+    };
+    let modseq = match &opts {
+        None => highest(&indices),
+        Some(opts) => highest(&saved_result(opts, &indices)),
+    };
     match &opts {
-        None => write_search(&mut s.out, &numbers),
+        None => write_search(&mut s.out, &numbers, modseq),
         Some(opts) => {
             let has = |o: SearchReturn| opts.contains(&o);
             if has(SearchReturn::Save) {
@@ -57,7 +77,7 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
             }
             // RFC 9051 §6.4.4 SAVE: alone it suppresses the ESEARCH response.
             if opts.iter().any(|&o| o != SearchReturn::Save) {
-                write_esearch(&mut s.out, super::current_tag().as_ref(), is_uid, opts, &numbers);
+                write_esearch(&mut s.out, super::current_tag().as_ref(), is_uid, opts, &numbers, modseq);
             }
         }
     }
@@ -75,7 +95,7 @@ pub(crate) async fn evaluate(
         0 => sel.uid_next(),
         n => sel.uid_at(n - 1).map(Uid::get).unwrap_or(0),
     };
-    let scope = Scope { exists: sel.exists(), largest_uid, saved: sel.saved_search() };
+    let scope = Scope { exists: sel.exists(), largest_uid, saved: sel.saved_search(), now: chrono::Utc::now().timestamp() };
     let key = compile(&cmd.key, &scope);
     let mut matched = Vec::new();
     let mut undecided = Vec::new();
@@ -136,9 +156,26 @@ async fn eval_with_content(
 }
 
 /// Which matches SAVE keeps (RFC 5182 §2.4): only MIN and/or MAX when those are the only
-/// other options, else all of them.
-fn saved_result(opts: &[SearchReturn], matched: &[u32]) -> Vec<u32> {
+/// other options, else all of them; with PARTIAL and no COUNT, the PARTIAL results plus
+/// MIN/MAX (RFC 9394 §3.2 Table 1). `matched` ascends.
+pub(crate) fn saved_result(opts: &[SearchReturn], matched: &[u32]) -> Vec<u32> {
     let has = |o: SearchReturn| opts.contains(&o);
+    let partial = opts.iter().find_map(|o| match o {
+        SearchReturn::Partial(p) => Some(*p),
+        _ => None,
+    });
+    if let (Some(p), false) = (partial, has(SearchReturn::Count)) {
+        let mut v = partial_slice(matched, p).to_vec();
+        if has(SearchReturn::Min) {
+            v.extend(matched.first());
+        }
+        if has(SearchReturn::Max) {
+            v.extend(matched.last());
+        }
+        v.sort_unstable();
+        v.dedup();
+        return v;
+    }
     if has(SearchReturn::All) || has(SearchReturn::Count) || !(has(SearchReturn::Min) || has(SearchReturn::Max)) {
         return matched.to_vec();
     }
@@ -153,22 +190,86 @@ fn saved_result(opts: &[SearchReturn], matched: &[u32]) -> Vec<u32> {
     v
 }
 
-/// `* SEARCH 2 3 5` (RFC 3501 §7.2.5); `* SEARCH` when nothing matched.
-pub fn write_search(out: &mut ResponseWriter, numbers: &[u32]) {
+/// RFC 9394 §3.1: the results at 1-based positions `low..=high` (counted from the end with
+/// `from_end`); positions past the end are simply absent.
+pub(crate) fn partial_slice(results: &[u32], p: PartialRange) -> &[u32] {
+    let len = results.len();
+    let (low, high) = (p.low as usize, p.high as usize);
+    let (start, end) = if p.from_end {
+        (len.saturating_sub(high), len.saturating_sub(low - 1))
+    } else {
+        ((low - 1).min(len), high.min(len))
+    };
+    results.get(start..end).unwrap_or(&[])
+}
+
+/// A sequence-set keeping the given order (RFC 5267 §3.2): runs of consecutive ascending
+/// numbers become `a:b`, everything else stays a list. For ascending input this is the
+/// usual compact set.
+pub(crate) fn render_ordered(numbers: &[u32]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let start = numbers[i];
+        let mut j = i;
+        while j + 1 < numbers.len() && numbers[j].checked_add(1) == Some(numbers[j + 1]) {
+            j += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if j > i {
+            let _ = write!(out, "{start}:{}", numbers[j]);
+        } else {
+            let _ = write!(out, "{start}");
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Whether a MODSEQ criterion appears anywhere in the key.
+pub(crate) fn uses_modseq(key: &SearchKey) -> bool {
+    match key {
+        SearchKey::ModSeq(_) => true,
+        SearchKey::And(keys) => keys.iter().any(uses_modseq),
+        SearchKey::Or(a, b) => uses_modseq(a) || uses_modseq(b),
+        SearchKey::Not(k) => uses_modseq(k),
+        _ => false,
+    }
+}
+
+/// `* SEARCH 2 3 5` (RFC 3501 §7.2.5); `* SEARCH` when nothing matched; with `modseq`,
+/// `* SEARCH 2 3 5 (MODSEQ 917162500)` (RFC 7162 §3.1.6).
+pub fn write_search(out: &mut ResponseWriter, numbers: &[u32], modseq: Option<u64>) {
     let mut line = String::with_capacity(10 + numbers.len() * 6);
     line.push_str("* SEARCH");
     for n in numbers {
         line.push(' ');
         line.push_str(&n.to_string());
     }
+    if let (Some(m), false) = (modseq, numbers.is_empty()) {
+        line.push_str(&format!(" (MODSEQ {m})"));
+    }
     line.push_str("\r\n");
     out.raw(line.as_bytes());
 }
 
 /// `* ESEARCH (TAG "a1") UID MIN 1 MAX 9 ALL 1:3,9 COUNT 4` (RFC 4731 §3.1, RFC 9051
-/// §7.3.4). With no match MIN, MAX and ALL are left out but COUNT stays (`COUNT 0`).
-/// `numbers` ascend.
-pub fn write_esearch(out: &mut ResponseWriter, tag: Option<&Tag>, is_uid: bool, opts: &[SearchReturn], numbers: &[u32]) {
+/// §7.3.4). With no match MIN, MAX and ALL are left out but COUNT stays (`COUNT 0`);
+/// PARTIAL (RFC 9394) always answers, with NIL when no result is in its range.
+/// `numbers` ascend for SEARCH; for ESORT (RFC 5267 §3.1) they come in sort order, MIN
+/// and MAX being the first and last of that order.
+/// `modseq`: the RFC 7162 §3.1.10 MODSEQ result, written when some message matched.
+pub fn write_esearch(
+    out: &mut ResponseWriter,
+    tag: Option<&Tag>,
+    is_uid: bool,
+    opts: &[SearchReturn],
+    numbers: &[u32],
+    modseq: Option<u64>,
+) {
     let has = |o: SearchReturn| opts.contains(&o);
     let mut line = String::from("* ESEARCH");
     if let Some(tag) = tag {
@@ -187,11 +288,22 @@ pub fn write_esearch(out: &mut ResponseWriter, tag: Option<&Tag>, is_uid: bool, 
         }
         if has(SearchReturn::All) {
             line.push_str(" ALL ");
-            line.push_str(&selected::sets::render_set(numbers));
+            line.push_str(&render_ordered(numbers));
+        }
+    }
+    for o in opts {
+        if let SearchReturn::Partial(p) = o {
+            let minus = if p.from_end { "-" } else { "" };
+            let part = partial_slice(numbers, *p);
+            let set = if part.is_empty() { "NIL".to_string() } else { render_ordered(part) };
+            line.push_str(&format!(" PARTIAL ({minus}{}:{minus}{} {set})", p.low, p.high));
         }
     }
     if has(SearchReturn::Count) {
         line.push_str(&format!(" COUNT {}", numbers.len()));
+    }
+    if let (Some(m), false) = (modseq, numbers.is_empty()) {
+        line.push_str(&format!(" MODSEQ {m}"));
     }
     line.push_str("\r\n");
     out.raw(line.as_bytes());
@@ -205,7 +317,7 @@ mod tests {
     fn esearch(tag: Option<&str>, uid: bool, opts: &[SearchReturn], n: &[u32]) -> String {
         let mut out = ResponseWriter::new();
         let tag = tag.and_then(Tag::new);
-        write_esearch(&mut out, tag.as_ref(), uid, opts, n);
+        write_esearch(&mut out, tag.as_ref(), uid, opts, n, None);
         String::from_utf8(out.as_bytes().to_vec()).unwrap()
     }
 
@@ -223,9 +335,19 @@ mod tests {
     #[test]
     fn plain_search_response() {
         let mut out = ResponseWriter::new();
-        write_search(&mut out, &[2, 3, 5]);
-        write_search(&mut out, &[]);
+        write_search(&mut out, &[2, 3, 5], None);
+        write_search(&mut out, &[], None);
         assert_eq!(out.as_bytes(), b"* SEARCH 2 3 5\r\n* SEARCH\r\n");
+        // RFC 7162 §3.1.5 Examples 15 and 16.
+        let mut out = ResponseWriter::new();
+        write_search(&mut out, &[2, 5, 6], Some(917162500));
+        write_search(&mut out, &[], Some(917162500));
+        assert_eq!(out.as_bytes(), b"* SEARCH 2 5 6 (MODSEQ 917162500)\r\n* SEARCH\r\n");
+        // RFC 7162 §3.1.10 Example 19.
+        let mut out = ResponseWriter::new();
+        let tag = Tag::new("a");
+        write_esearch(&mut out, tag.as_ref(), false, &[All], &[1, 2, 3, 5], Some(1236));
+        assert_eq!(out.as_bytes(), b"* ESEARCH (TAG \"a\") ALL 1:3,5 MODSEQ 1236\r\n");
     }
 
     #[test]

@@ -44,6 +44,18 @@ pub enum Compiled {
     Larger(u32),
     Smaller(u32),
     ModSeq(u64),
+    /// RFC 5032 WITHIN, resolved against the clock at compile time: INTERNALDATE (unix
+    /// seconds) at or before / at or after this instant.
+    Older(i64),
+    Younger(i64),
+    /// RFC 8514 SAVEDATE comparisons, date only.
+    SavedBefore(NaiveDate),
+    SavedOn(NaiveDate),
+    SavedSince(NaiveDate),
+    SaveDateSupported,
+    /// RFC 8474 §6 (ObjectIDs are case-sensitive).
+    EmailId(String),
+    ThreadId(String),
 }
 
 /// What the view knows when compiling: `*` and `$`.
@@ -53,6 +65,8 @@ pub struct Scope<'a> {
     pub largest_uid: u32,
     /// RFC 5182 saved result (UIDs, ascending).
     pub saved: &'a [u32],
+    /// The server's clock (unix seconds) for RFC 5032 OLDER/YOUNGER.
+    pub now: i64,
 }
 
 /// How much of a message a key needs.
@@ -151,6 +165,15 @@ pub fn compile(key: &SearchKey, scope: &Scope) -> Compiled {
         K::Larger(n) => Compiled::Larger(*n),
         K::Smaller(n) => Compiled::Smaller(*n),
         K::ModSeq(n) => Compiled::ModSeq(*n),
+        // RFC 5032 §2: the target is now minus the interval.
+        K::Older(n) => Compiled::Older(scope.now - i64::from(*n)),
+        K::Younger(n) => Compiled::Younger(scope.now - i64::from(*n)),
+        K::SavedBefore(d) => Compiled::SavedBefore(*d),
+        K::SavedOn(d) => Compiled::SavedOn(*d),
+        K::SavedSince(d) => Compiled::SavedSince(*d),
+        K::SaveDateSupported => Compiled::SaveDateSupported,
+        K::EmailId(id) => Compiled::EmailId(id.clone()),
+        K::ThreadId(id) => Compiled::ThreadId(id.clone()),
     }
 }
 
@@ -161,8 +184,17 @@ impl Compiled {
             Compiled::And(v) => v.iter().map(|k| k.need()).max().unwrap_or(Need::View),
             Compiled::Or(a, b) => a.need().max(b.need()),
             Compiled::Not(k) => k.need(),
-            Compiled::Header(..) | Compiled::Body(_) | Compiled::Text(_) => Need::Content,
+            // THREADID needs the content only for messages stored before the thread root
+            // was derived at ingest; the others decide on the record.
+            Compiled::Header(..) | Compiled::Body(_) | Compiled::Text(_) | Compiled::ThreadId(_) => Need::Content,
+            Compiled::EmailId(_) => Need::Record,
             Compiled::Before(_)
+            | Compiled::Older(_)
+            | Compiled::Younger(_)
+            | Compiled::SavedBefore(_)
+            | Compiled::SavedOn(_)
+            | Compiled::SavedSince(_)
+            | Compiled::SaveDateSupported
             | Compiled::On(_)
             | Compiled::Since(_)
             | Compiled::SentBefore(_)
@@ -214,6 +246,16 @@ impl Compiled {
             // RFC 9051 §6.4.4: LARGER/SMALLER compare RFC822.SIZE strictly.
             Compiled::Larger(n) => m.record.map(|r| r.size > *n),
             Compiled::Smaller(n) => m.record.map(|r| r.size < *n),
+            Compiled::Older(t) => m.record.map(|r| r.internal_date.timestamp() <= *t),
+            Compiled::Younger(t) => m.record.map(|r| r.internal_date.timestamp() >= *t),
+            Compiled::SavedBefore(d) => m.record.map(|r| save_date(r) < *d),
+            Compiled::SavedOn(d) => m.record.map(|r| save_date(r) == *d),
+            Compiled::SavedSince(d) => m.record.map(|r| save_date(r) >= *d),
+            Compiled::SaveDateSupported => m.record.map(has_save_date),
+            Compiled::EmailId(id) => m.record.map(|r| crate::objectid::email_id(&r.blob) == *id),
+            Compiled::ThreadId(id) => m.record.and_then(|r| {
+                crate::objectid::derived(r, m.raw).map(|d| crate::objectid::thread_id(&r.blob, &d) == *id)
+            }),
             Compiled::Header(name, needle) => m.raw.map(|raw| {
                 let values = loft_message::header_values(raw, name);
                 // RFC 9051 §6.4.4 HEADER: an empty string matches every message that has
@@ -234,6 +276,18 @@ impl Compiled {
     }
 }
 
+/// RFC 8514 §4.3: the save date's date in its own zone; the internal date where the
+/// store kept no save date ("MUST use the internal date attribute instead").
+fn save_date(r: &MessageRecord) -> NaiveDate {
+    r.save_date.unwrap_or(r.internal_date).date_naive()
+}
+
+/// RFC 8514 §4.3 SAVEDATESUPPORTED, decided per message: messages stored before the store
+/// kept save dates (or on a backend without them) have none.
+fn has_save_date(r: &MessageRecord) -> bool {
+    r.save_date.is_some()
+}
+
 /// The Date: header's date in its own zone (RFC 9051 §6.4.4 SENT*: time and zone disregarded).
 fn sent_date(r: &MessageRecord) -> Option<NaiveDate> {
     let ts = r.parsed.sent_date?;
@@ -251,7 +305,7 @@ mod tests {
     }
 
     fn scope() -> Scope<'static> {
-        Scope { exists: 5, largest_uid: 50, saved: &[20, 40] }
+        Scope { exists: 5, largest_uid: 50, saved: &[20, 40], now: 1_000_000 }
     }
 
     fn cand(seq: u32, bits: u8, recent: bool) -> Candidate<'static> {

@@ -2,8 +2,8 @@
 //! few known messages in INBOX.
 #![allow(dead_code)]
 
-use loft_testkit::{TestConn, TestServer};
 use loft_testkit::server::parse_flags;
+use loft_testkit::{TestConn, TestServer};
 
 pub const USER: &str = "alice";
 pub const PASS: &str = "secret";
@@ -55,9 +55,30 @@ pub async fn server() -> TestServer {
 pub async fn server_with_messages() -> TestServer {
     let srv = server().await;
     let date = |s: &str| Some(chrono::DateTime::parse_from_rfc3339(s).unwrap());
-    srv.append_with(USER, "INBOX", SIMPLE, parse_flags(""), date("1996-07-17T02:44:25-07:00")).await;
-    srv.append_with(USER, "INBOX", MULTIPART, parse_flags("\\Seen"), date("1994-02-07T21:52:25-08:00")).await;
-    srv.append_with(USER, "INBOX", THIRD, parse_flags("\\Flagged $Work"), date("2022-03-01T10:00:00+00:00")).await;
+    srv.append_with(
+        USER,
+        "INBOX",
+        SIMPLE,
+        parse_flags(""),
+        date("1996-07-17T02:44:25-07:00"),
+    )
+    .await;
+    srv.append_with(
+        USER,
+        "INBOX",
+        MULTIPART,
+        parse_flags("\\Seen"),
+        date("1994-02-07T21:52:25-08:00"),
+    )
+    .await;
+    srv.append_with(
+        USER,
+        "INBOX",
+        THIRD,
+        parse_flags("\\Flagged $Work"),
+        date("2022-03-01T10:00:00+00:00"),
+    )
+    .await;
     srv
 }
 
@@ -83,6 +104,10 @@ pub async fn selected_rev2(srv: &TestServer) -> TestConn {
 /// The one untagged response containing `needle`; panics when none or several.
 pub fn one<'a>(responses: &'a [String], needle: &str) -> &'a str {
     let hits: Vec<&String> = responses.iter().filter(|r| r.contains(needle)).collect();
-    assert_eq!(hits.len(), 1, "expected exactly one response containing {needle:?} in {responses:#?}");
+    assert_eq!(
+        hits.len(),
+        1,
+        "expected exactly one response containing {needle:?} in {responses:#?}"
+    );
     hits[0]
 }

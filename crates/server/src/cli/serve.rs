@@ -15,7 +15,7 @@ use crate::listen::{self, Server};
 use crate::tls::{self, Generated};
 
 pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
-    let config = location.config()?;
+    let mut config = location.config()?;
     crate::logging::init(&config.log)?;
     for l in config.listeners.iter().filter(|l| l.tls == TlsMode::None) {
         let reachable = match config.imap.plaintext_auth {
@@ -34,13 +34,34 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
     let needs_tls = config.listeners.iter().any(|l| l.tls.needs_certificate());
     let (cert, key) = config.tls.paths(&data_dir);
     let mut generated = None;
-    let acceptor = if needs_tls || config.tls != TlsFiles::Generated {
-        if config.tls == TlsFiles::Generated {
-            generated = Some(tls::ensure_generated(&cert, &key)?);
+    let extra = &config.security.certificates;
+    let acceptor = if needs_tls || config.tls != TlsFiles::Generated || !extra.is_empty() {
+        // The [tls] pair is the default certificate; with only [[tls.certificate]] entries
+        // the first of them is, and nothing is generated.
+        let mut specs = Vec::new();
+        if config.tls != TlsFiles::Generated || extra.is_empty() {
+            if config.tls == TlsFiles::Generated {
+                generated = Some(tls::ensure_generated(&cert, &key)?);
+            }
+            specs.push(tls::CertSpec { cert: cert.clone(), key: key.clone(), names: Vec::new() });
         }
-        Some(tls::load_acceptor(&cert, &key)?)
+        specs.extend(extra.iter().cloned());
+        let (certs, warnings) = tls::Certificates::load(&specs)?;
+        for w in warnings {
+            warn!("{w}");
+        }
+        let certs = std::sync::Arc::new(certs);
+        let acceptor = tls::acceptor(certs.clone())?;
+        tls::watch(certs, specs);
+        Some(acceptor)
     } else {
         None
+    };
+    config.imap.security = loft_imap::config::Security {
+        throttle: std::sync::Arc::new(loft_auth::throttle::Throttle::new(config.security.throttle)),
+        audit: crate::audit::open(&config.security.audit_target(&data_dir))?,
+        limits: std::sync::Arc::new(loft_imap::config::ConnectionLimits::new(config.security.limits)),
+        scram_iterations: config.security.scram_iterations,
     };
 
     // Register the handlers before announcing anything, so a signal sent right after the
@@ -50,8 +71,12 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
 
     let store = crate::store::open(&data_dir).await?;
     let bound = listen::bind(&config.listeners).await?;
+    let lmtp = crate::lmtp_listen::start(&config.lmtp, store.clone()).await?;
 
     print_banner(&config, &location, &data_dir, &bound, acceptor.as_ref().map(|_| (&*cert, &*key, generated)));
+    for line in &lmtp {
+        println!("  listening:   {line}");
+    }
     for b in &bound {
         info!(address = %b.local_addr, tls = %b.tls, "listening for IMAP");
     }

@@ -14,21 +14,47 @@ use crate::UsageError;
 /// Longest accepted user name, in bytes.
 pub const MAX_USER_NAME_BYTES: usize = 255;
 
-pub async fn add(location: Location, name: &str, password_stdin: bool) -> anyhow::Result<ExitCode> {
+/// `imported_hash`: an existing hash (Dovecot `{SHA512-CRYPT}$6$...`, `{BLF-CRYPT}`,
+/// `{ARGON2ID}`, `{SCRAM-SHA-256}`...) instead of a password, so users move without a reset.
+pub async fn add(location: Location, name: &str, password_stdin: bool, imported_hash: Option<&str>) -> anyhow::Result<ExitCode> {
     check_name(name)?;
     let config = location.config()?;
+    if let Some(h) = imported_hash
+        && loft_auth::legacy::scheme_of(h.trim()).is_none()
+    {
+        return Err(UsageError(
+            "unsupported hash: use {SHA512-CRYPT}, {SHA256-CRYPT}, {BLF-CRYPT}, {ARGON2ID} or {SCRAM-SHA-256} (Dovecot format) or a PHC argon2id string".into(),
+        )
+        .into());
+    }
     create_data_dir(&config.data_dir)?;
     let store = crate::store::open(&config.data_dir).await?;
     // Before asking for a password the user would type in vain.
     if store.account(name).await?.is_some() {
         anyhow::bail!("user {name} already exists");
     }
-    let hash = hash(read_new_password(password_stdin)?).await?;
-    match store.create_account(name, &hash).await {
-        Ok(_) => {}
+    let (hash, scram) = match imported_hash {
+        Some(h) => {
+            let h = h.trim().to_string();
+            let scram = loft_auth::credentials::is_scram_sha256(&h)
+                .then(|| loft_auth::ScramCreds::parse(&h).ok().map(|c| c.to_string()))
+                .flatten();
+            (h, scram)
+        }
+        None => credentials(read_new_password(password_stdin)?, config.security.scram_iterations).await?,
+    };
+    let id = match store.create_account(name, &hash).await {
+        Ok(id) => id,
         Err(StoreError::AlreadyExists(_)) => anyhow::bail!("user {name} already exists"),
         Err(e) => return Err(e).context(format!("cannot add user {name}")),
+    };
+    if scram.is_some() {
+        store.set_scram_credentials(id, scram.as_deref()).await.context("cannot store SCRAM credentials")?;
     }
+    let mut e = loft_auth::audit::AuditEvent::new("account.create", "success");
+    e.account = Some(name.to_string());
+    e.credential = Some(if imported_hash.is_some() { "imported-hash" } else { "password" });
+    crate::audit::record_cli(&config, e);
     let mailboxes: Vec<&str> = DEFAULT_MAILBOXES.iter().map(|(n, _)| *n).collect();
     println!("added user {name} (mailboxes: {})", mailboxes.join(", "));
     Ok(ExitCode::SUCCESS)
@@ -57,12 +83,18 @@ pub async fn passwd(location: Location, name: &str, password_stdin: bool) -> any
     if store.account(name).await?.is_none() {
         anyhow::bail!("no such user {name}");
     }
-    let hash = hash(read_new_password(password_stdin)?).await?;
+    let (hash, scram) = credentials(read_new_password(password_stdin)?, config.security.scram_iterations).await?;
     match store.set_password(name, &hash).await {
         Ok(()) => {}
         Err(StoreError::NotFound(_)) => anyhow::bail!("no such user {name}"),
         Err(e) => return Err(e).context(format!("cannot change the password of {name}")),
     }
+    // After the password: the store clears SCRAM keys when the hash changes.
+    let id = super::app_password::account_id(&*store, name).await?;
+    store.set_scram_credentials(id, scram.as_deref()).await.context("cannot store SCRAM credentials")?;
+    let mut e = loft_auth::audit::AuditEvent::new("account.password", "success");
+    e.account = Some(name.to_string());
+    crate::audit::record_cli(&config, e);
     println!("password of {name} changed");
     Ok(ExitCode::SUCCESS)
 }
@@ -93,6 +125,9 @@ pub async fn del(location: Location, name: &str, yes: bool) -> anyhow::Result<Ex
         Err(StoreError::NotFound(_)) => anyhow::bail!("no such user {name}"),
         Err(e) => return Err(e).context(format!("cannot delete {name}")),
     }
+    let mut e = loft_auth::audit::AuditEvent::new("account.delete", "success");
+    e.account = Some(name.to_string());
+    crate::audit::record_cli(&config, e);
     println!("deleted user {name}");
     Ok(ExitCode::SUCCESS)
 }
@@ -137,12 +172,33 @@ fn read_new_password(password_stdin: bool) -> anyhow::Result<Secret<String>> {
     Ok(Secret::new(password))
 }
 
-/// argon2id is deliberately slow: keep it off the async workers.
-async fn hash(password: Secret<String>) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || loft_auth::hash_password(&password))
+/// `loft user set NAME --app-passwords-only true|false`.
+pub async fn set(location: Location, name: &str, app_passwords_only: Option<bool>) -> anyhow::Result<ExitCode> {
+    let config = location.config()?;
+    existing_data_dir(&config)?;
+    let store = crate::store::open(&config.data_dir).await?;
+    let id = super::app_password::account_id(&*store, name).await?;
+    let Some(on) = app_passwords_only else {
+        return Err(UsageError("nothing to set: pass --app-passwords-only true|false".into()).into());
+    };
+    store.set_app_passwords_only(id, on).await.context("cannot change the setting")?;
+    let mut e = loft_auth::audit::AuditEvent::new("account.setting", "success");
+    e.account = Some(name.to_string());
+    e.detail = Some(format!("app_passwords_only={on}"));
+    crate::audit::record_cli(&config, e);
+    println!("{name}: app passwords only = {on}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The argon2id hash and the SCRAM-SHA-256 keys (Dovecot format) of a new password. Both
+/// are deliberately slow: keep them off the async workers.
+async fn credentials(password: Secret<String>, scram_iterations: u32) -> anyhow::Result<(String, Option<String>)> {
+    let creds = tokio::task::spawn_blocking(move || loft_auth::StoredCreds::from_password(&password, scram_iterations))
         .await
         .context("password hashing task failed")?
-        .context("cannot hash the password")
+        .context("cannot hash the password")?;
+    let hash = creds.argon2_hash.context("no password hash derived")?;
+    Ok((hash, creds.scram_sha256.map(|c| c.to_string())))
 }
 
 #[cfg(test)]

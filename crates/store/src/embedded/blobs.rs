@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 pub(crate) type Hash = [u8; 32];
 
 const ZSTD_LEVEL: i32 = 3;
+/// Threads writing and fsyncing blob files of one batch in parallel.
+const WRITE_THREADS: usize = 16;
 /// Temp files older than this are leftovers of a crash. Younger ones may belong to another
 /// process (the CLI next to the server) that is writing right now, so they are kept.
 const STALE_TEMP_SECS: u64 = 600;
@@ -80,6 +82,64 @@ impl BlobDir {
             drop(f);
             fs::rename(&tmp, dir.join(&hex[2..]))?;
             sync_dir(&dir)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Durably writes many already compressed blobs: the same steps as [`BlobDir::write`],
+    /// but the file fsyncs run on `WRITE_THREADS` threads at once (ext4 and XFS commit
+    /// concurrent fsyncs in one journal transaction) and each directory is fsynced once per
+    /// batch instead of once per file. Import of many small messages is bounded by fsync
+    /// latency; this makes it several times faster. Every file is durable on Ok.
+    pub(crate) fn write_many(&self, items: &[(Hash, Vec<u8>)]) -> io::Result<()> {
+        if items.len() <= 1 {
+            return items.iter().try_for_each(|(h, c)| self.write(h, c));
+        }
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut new_dir = false;
+        for (hash, _) in items {
+            let dir = self.root.join(&hex::encode(hash)[..2]);
+            if !dir.is_dir() {
+                fs::create_dir_all(&dir)?;
+                new_dir = true;
+            }
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+        if new_dir {
+            sync_dir(&self.root)?;
+        }
+        let threads = WRITE_THREADS.min(items.len());
+        let per = items.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(per)
+                .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|(h, c)| self.write_file(h, c))))
+                .collect();
+            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob writer panicked"))))
+        })?;
+        let per = dirs.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                dirs.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|d| sync_dir(d)))).collect();
+            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob writer panicked"))))
+        })
+    }
+
+    /// Temp file, fsync, rename into place; the directory is fsynced by the caller.
+    fn write_file(&self, hash: &Hash, compressed: &[u8]) -> io::Result<()> {
+        let hex = hex::encode(hash);
+        let tmp = self.root.join("tmp").join(format!("{hex}.{}.{:016x}", std::process::id(), rand::random::<u64>()));
+        let result = (|| {
+            let mut f = File::create(&tmp)?;
+            f.write_all(compressed)?;
+            f.sync_data()?;
+            drop(f);
+            fs::rename(&tmp, self.root.join(&hex[..2]).join(&hex[2..]))
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);

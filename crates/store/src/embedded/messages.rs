@@ -200,6 +200,7 @@ pub(crate) struct RawRecord {
     pub modseq: u64,
     pub flags: Flags,
     pub internal_date: DateTime<FixedOffset>,
+    pub save_date: Option<DateTime<FixedOffset>>,
     pub size: u32,
     pub hash: Hash,
     pub parsed_json: String,
@@ -210,7 +211,7 @@ pub(crate) fn records(conn: &mut Connection, account: AccountId, mailbox: Mailbo
     let row = sql::load_mailbox(&tx, account, mailbox)?;
     select_uids(
         &tx,
-        "SELECT m.uid, m.modseq, m.flags, m.keywords, m.size, m.internal_date, m.internal_tz, b.sha256, b.parsed
+        "SELECT m.uid, m.modseq, m.flags, m.keywords, m.size, m.internal_date, m.internal_tz, b.sha256, b.parsed, m.save_date
          FROM messages m JOIN blobs b ON b.id = m.blob_id WHERE m.mailbox_id = ?1",
         "m.uid",
         row.id,
@@ -227,16 +228,19 @@ pub(crate) fn records(conn: &mut Connection, account: AccountId, mailbox: Mailbo
                 r.get::<_, i32>(6)?,
                 hash,
                 r.get::<_, String>(8)?,
+                r.get::<_, Option<i64>>(9)?,
             ))
         },
     )?
     .into_iter()
-    .map(|(uid, modseq, bits, keywords, size, date, tz, hash, parsed_json)| {
+    .map(|(uid, modseq, bits, keywords, size, date, tz, hash, parsed_json, saved)| {
         Ok(RawRecord {
             uid: to_uid(uid)?,
             modseq: modseq as u64,
             flags: sql::decode_flags(bits, keywords),
             internal_date: to_date(date, tz)?,
+            // RFC 8514 §4.2: stored in UTC (seconds); a value chrono cannot hold is unknown.
+            save_date: saved.and_then(|s| to_date(s, 0).ok()),
             size,
             hash: hash.try_into().map_err(|_| StoreError::Corrupt("malformed blob hash".into()))?,
             parsed_json,

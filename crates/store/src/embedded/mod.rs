@@ -15,10 +15,16 @@ mod check;
 mod db;
 mod mailboxes;
 mod messages;
+mod metadata;
 mod names;
 mod parse;
+mod restore;
+mod savedate;
 mod schema;
+mod security;
 mod sql;
+mod transfer;
+mod vanished;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -76,6 +82,7 @@ impl EmbeddedStore {
             Ok((db, blobs))
         })
         .await?;
+        db.write(|c| transfer::ensure_indexes(c)).await?;
         Ok(EmbeddedStore { inner: Arc::new(Inner { db, blobs: Arc::new(blobs), feed: Feed::new(), data_dir }) })
     }
 
@@ -134,6 +141,55 @@ impl Store for EmbeddedStore {
             .await?;
         self.publish_list(id);
         Ok(())
+    }
+
+    // Secure access: SQL in security.rs.
+    async fn auth_settings(&self, account: AccountId) -> Result<crate::AuthSettings> {
+        self.inner.db.read(move |c| security::auth_settings(c, account)).await
+    }
+    async fn set_scram_credentials(&self, account: AccountId, scram: Option<&str>) -> Result<()> {
+        let scram = scram.map(str::to_string);
+        self.inner.db.write(move |c| security::set_scram(c, account, scram)).await
+    }
+    async fn set_app_passwords_only(&self, account: AccountId, on: bool) -> Result<()> {
+        self.inner.db.write(move |c| security::set_app_passwords_only(c, account, on)).await
+    }
+    async fn add_app_password(
+        &self,
+        account: AccountId,
+        label: &str,
+        hash: &str,
+        created: i64,
+        expires: Option<i64>,
+    ) -> Result<i64> {
+        let (label, hash) = (label.to_string(), hash.to_string());
+        self.inner.db.write(move |c| security::add_app_password(c, account, &label, &hash, created, expires)).await
+    }
+    async fn app_passwords(&self, account: AccountId) -> Result<Vec<crate::AppPassword>> {
+        self.inner.db.read(move |c| security::app_passwords(c, account)).await
+    }
+    async fn revoke_app_password(&self, account: AccountId, label: &str) -> Result<()> {
+        let label = label.to_string();
+        self.inner.db.write(move |c| security::revoke_app_password(c, account, &label)).await
+    }
+    async fn app_password_used(&self, id: i64, at: i64, ip: &str) -> Result<()> {
+        let ip = ip.to_string();
+        self.inner.db.write(move |c| security::app_password_used(c, id, at, &ip)).await
+    }
+    async fn add_ban(&self, ban: &crate::Ban) -> Result<()> {
+        let ban = ban.clone();
+        self.inner.db.write(move |c| security::add_ban(c, &ban)).await
+    }
+    async fn bans(&self, now: i64) -> Result<Vec<crate::Ban>> {
+        self.inner.db.read(move |c| security::bans(c, now)).await
+    }
+    async fn ban(&self, key: &str, now: i64) -> Result<Option<crate::Ban>> {
+        let key = key.to_string();
+        self.inner.db.read(move |c| security::ban(c, &key, now)).await
+    }
+    async fn remove_ban(&self, key: &str) -> Result<bool> {
+        let key = key.to_string();
+        self.inner.db.write(move |c| security::remove_ban(c, &key)).await
     }
 
     async fn mailboxes(&self, account: AccountId) -> Result<Vec<Mailbox>> {
@@ -270,6 +326,19 @@ impl Store for EmbeddedStore {
         self.inner.db.read(move |c| messages::delta(c, account, mailbox, since)).await
     }
 
+    async fn vanished(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<Vec<Uid>> {
+        self.inner.db.read(move |c| vanished::vanished(c, account, mailbox, since)).await
+    }
+
+    // RFC 5464 METADATA: SQL in metadata.rs.
+    async fn metadata(&self, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
+        self.inner.db.read(move |c| metadata::metadata(c, account, mailbox)).await
+    }
+
+    async fn set_metadata(&self, account: AccountId, mailbox: Option<MailboxId>, entries: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
+        self.inner.db.write(move |c| metadata::set_metadata(c, account, mailbox, &entries)).await
+    }
+
     async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>> {
         let uids = messages::uid_list(uids);
         let raw = self.inner.db.read(move |c| messages::records(c, account, mailbox, &uids)).await?;
@@ -292,6 +361,7 @@ impl Store for EmbeddedStore {
                         modseq: ModSeq(r.modseq),
                         flags: r.flags,
                         internal_date: r.internal_date,
+                        save_date: r.save_date,
                         size: r.size,
                         blob: BlobId(hex::encode(r.hash)),
                         parsed,
@@ -369,6 +439,34 @@ impl Store for EmbeddedStore {
         self.inner.feed.subscribe()
     }
 
+    async fn mailbox_has_blobs(&self, account: AccountId, mailbox: MailboxId, blobs: &[BlobId]) -> Result<Vec<bool>> {
+        self.has_blobs(account, mailbox, blobs).await
+    }
+
+    async fn append_with_uids(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uid_validity: crate::UidValidity,
+        messages: Vec<(Uid, NewMessage)>,
+    ) -> Result<AppendResult> {
+        self.append_uids(account, mailbox, uid_validity, messages).await
+    }
+
+    async fn restore_messages(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uid_validity: crate::UidValidity,
+        messages: Vec<(Uid, ModSeq, NewMessage)>,
+    ) -> Result<AppendResult> {
+        self.restore(account, mailbox, uid_validity, messages).await
+    }
+
+    async fn restore_mailbox_state(&self, account: AccountId, mailbox: MailboxId, state: &crate::copy::MailboxRestore) -> Result<()> {
+        self.restore_state(account, mailbox, state).await
+    }
+
     async fn check(&self) -> Result<Vec<String>> {
         let blobs = self.inner.blobs.clone();
         self.inner.db.read(move |c| check::check(c, &blobs)).await
@@ -407,13 +505,16 @@ impl EmbeddedStore {
         let (contents, prepared, blobs) = (contents.clone(), prepared.clone(), self.inner.blobs.clone());
         blocking(move || {
             let mut out = HashMap::with_capacity(todo.len());
+            let mut files = Vec::with_capacity(todo.len());
             for i in todo {
                 let raw = &contents[i].content;
                 let hash = prepared[i].hash;
                 let parsed_json = parse::to_json(raw);
-                blobs.write(&hash, &blobs::compress(raw)?)?;
+                files.push((hash, blobs::compress(raw)?));
                 out.insert(hash, NewBlob { size: prepared[i].size, parsed_json });
             }
+            // One batch: fsyncs in parallel, each directory synced once (blobs.rs).
+            blobs.write_many(&files)?;
             Ok(out)
         })
         .await

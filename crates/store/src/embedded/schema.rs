@@ -80,6 +80,51 @@ CREATE TABLE IF NOT EXISTS mailbox_keywords (
 ) WITHOUT ROWID;
 "#;
 
+/// Secure-access tables (issue 3). Created if missing on every open rather than in a
+/// numbered step, so they need no schema-version bump and cannot collide with one.
+/// No foreign keys: triggers keep them consistent with `accounts` instead, so the
+/// existing account deletion needs no change.
+pub(crate) const SECURITY_TABLES: &str = r#"
+CREATE TABLE IF NOT EXISTS account_auth (
+    account_id         INTEGER PRIMARY KEY,
+    scram_sha256       TEXT,
+    app_passwords_only INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS app_passwords (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL,
+    label      TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    created    INTEGER NOT NULL,
+    expires    INTEGER,
+    last_used  INTEGER,
+    last_ip    TEXT,
+    UNIQUE (account_id, label)
+);
+
+CREATE TABLE IF NOT EXISTS bans (
+    key     TEXT PRIMARY KEY,
+    created INTEGER NOT NULL,
+    until   INTEGER NOT NULL,
+    reason  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- SCRAM keys derive from the password: a new password hash makes them stale.
+CREATE TRIGGER IF NOT EXISTS account_auth_password_changed
+AFTER UPDATE OF password_hash ON accounts
+BEGIN
+    UPDATE account_auth SET scram_sha256 = NULL WHERE account_id = NEW.id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS account_auth_account_deleted
+AFTER DELETE ON accounts
+BEGIN
+    DELETE FROM account_auth WHERE account_id = OLD.id;
+    DELETE FROM app_passwords WHERE account_id = OLD.id;
+END;
+"#;
+
 /// Creates or upgrades the schema. Runs in one immediate transaction, so two processes
 /// opening a fresh data directory at once do not race.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -93,6 +138,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if version < 1 {
         tx.execute_batch(SCHEMA_V1)?;
     }
+    tx.execute_batch(SECURITY_TABLES)?;
+    tx.execute_batch(super::metadata::METADATA_TABLES)?;
+    super::savedate::migrate(&tx)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())

@@ -11,6 +11,15 @@ use chrono::{DateTime, FixedOffset};
 use loft_store::*;
 use tokio::sync::broadcast::error::TryRecvError;
 
+pub mod metadata;
+pub mod savedate;
+pub mod transfer;
+pub mod vanished;
+pub use metadata::metadata_entries;
+pub use savedate::save_date_on_save;
+pub use transfer::{append_keeping_uids, import_dedup_lookup};
+pub use vanished::vanished_since;
+
 pub fn message(n: u32) -> Vec<u8> {
     format!(
         "From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: test {n}\r\n\
@@ -81,6 +90,10 @@ all!(
     change_feed,
     accounts_are_isolated,
     check_healthy,
+    vanished_since,
+    import_dedup_lookup,
+    append_keeping_uids,
+    save_date_on_save,
 );
 
 pub async fn run_all(s_for_each: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Box<dyn Store>>>>) {

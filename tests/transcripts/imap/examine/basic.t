@@ -8,6 +8,7 @@ C: A932 EXAMINE INBOX
 S*: * 1 EXISTS
 S*: * 1 RECENT
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS ()] ~
 S*: * OK [UNSEEN 1] ~
 S*: * OK [UIDVALIDITY $uv] ~
@@ -18,6 +19,7 @@ S: ...
 S*: * 1 EXISTS
 S*: * 1 RECENT
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ~
 S*: * OK [UNSEEN 1] ~
 S*: * OK [UIDVALIDITY $uv] ~

@@ -6,6 +6,7 @@ C: a2 SELECT Drafts
 S*: * 0 EXISTS
 S*: * 0 RECENT
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ~
 S*: * OK [UIDVALIDITY $uv] ~
 S*: * OK [UIDNEXT 1] ~

@@ -7,6 +7,7 @@ C: a2 SELECT INBOX
 S*: * 1 EXISTS
 S*: * 1 RECENT
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Label1)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Label1 \*)] ~
 S*: * OK [UNSEEN 1] ~
 S*: * OK [UIDVALIDITY $uv] ~

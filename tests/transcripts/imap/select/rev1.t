@@ -10,6 +10,7 @@ C: A142 SELECT INBOX
 S*: * 3 EXISTS
 S*: * 3 RECENT
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ~
 S*: * OK [UNSEEN 2] ~
 S*: * OK [UIDVALIDITY $uv] ~

@@ -13,6 +13,7 @@ S*: * 2 EXISTS
 S*: * OK [UIDVALIDITY $uv] ~
 S*: * OK [UIDNEXT 3] ~
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ~
 S*: * LIST () "/" INBOX
 S: A142 OK [READ-WRITE] ~

@@ -30,6 +30,7 @@ C: 7 select "INBOX"
 S*: * 2 EXISTS
 S*: * 2 RECENT
 S*: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S*: * OK [MAILBOXID ~
 S*: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ~
 S*: * OK [UNSEEN 1] ~
 S*: * OK [UIDVALIDITY $uv] ~

@@ -1,0 +1,129 @@
+//! Change notification between nodes: `NOTIFY` in the transaction of every change (so it
+//! is delivered at commit, and never for a rollback), `LISTEN` on one dedicated connection
+//! per store object, forwarded into the local `Feed` so that IDLE (RFC 2177) and NOTIFY
+//! (RFC 5465) sessions on this node wake up for changes made on any node.
+//!
+//! Fallback: while the LISTEN connection is down (it reconnects every second), nothing is
+//! forwarded; IDLE's own poll of HIGHESTMODSEQ (`imap.idle_poll_millis`, once a second by
+//! default) still sees every change, only later.
+
+use std::time::Duration;
+
+use tokio_postgres::{AsyncMessage, NoTls};
+
+use crate::feed::Feed;
+use crate::{AccountId, Change, MailboxId, ModSeq};
+
+/// The notification channel.
+pub(crate) const CHANNEL: &str = "loft_changes";
+const RECONNECT_SECS: u64 = 1;
+
+/// Payload: `<node hex> M <account> <mailbox> <modseq>` or `<node hex> L <account>`,
+/// far below PostgreSQL's 8000-byte limit.
+pub(crate) fn encode(node: u64, change: &Change) -> String {
+    match change {
+        Change::Mailbox { account, mailbox, modseq } => format!("{node:x} M {} {} {}", account.0, mailbox.0, modseq.0),
+        Change::MailboxList { account } => format!("{node:x} L {}", account.0),
+    }
+}
+
+/// The change in a payload, with the node that made it; None when malformed.
+pub(crate) fn decode(payload: &str) -> Option<(u64, Change)> {
+    let mut f = payload.split(' ');
+    let node = u64::from_str_radix(f.next()?, 16).ok()?;
+    let change = match f.next()? {
+        "M" => Change::Mailbox {
+            account: AccountId(f.next()?.parse().ok()?),
+            mailbox: MailboxId(f.next()?.parse().ok()?),
+            modseq: ModSeq(f.next()?.parse().ok()?),
+        },
+        "L" => Change::MailboxList { account: AccountId(f.next()?.parse().ok()?) },
+        _ => return None,
+    };
+    f.next().is_none().then_some((node, change))
+}
+
+/// Starts the listener task; abort the handle to stop it.
+pub(crate) fn spawn(config: tokio_postgres::Config, feed: Feed, node: u64, target: String) -> tokio::task::AbortHandle {
+    tokio::spawn(async move {
+        let mut was_down = false;
+        loop {
+            match listen(&config, &feed, node, &mut was_down).await {
+                Ok(()) => tracing::warn!(%target, "PostgreSQL LISTEN connection closed; reconnecting"),
+                Err(e) => {
+                    if !was_down {
+                        tracing::warn!(%target, error = %e, "PostgreSQL LISTEN connection failed; \
+                            changes from other nodes are seen by polling until it is back");
+                    }
+                }
+            }
+            was_down = true;
+            tokio::time::sleep(Duration::from_secs(RECONNECT_SECS)).await;
+        }
+    })
+    .abort_handle()
+}
+
+async fn listen(
+    config: &tokio_postgres::Config,
+    feed: &Feed,
+    node: u64,
+    was_down: &mut bool,
+) -> Result<(), tokio_postgres::Error> {
+    let (client, mut conn) = config.connect(NoTls).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    // Only the connection object sees notifications: drive it here and hand them over.
+    let driver = tokio::spawn(async move {
+        while let Some(msg) = std::future::poll_fn(|cx| conn.poll_message(cx)).await {
+            match msg {
+                Ok(AsyncMessage::Notification(n)) => {
+                    if tx.send(n).is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "PostgreSQL LISTEN connection error");
+                    break;
+                }
+            }
+        }
+    });
+    let result = async {
+        client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        if *was_down {
+            tracing::info!("PostgreSQL LISTEN connection is back");
+            *was_down = false;
+        }
+        while let Some(n) = rx.recv().await {
+            match decode(n.payload()) {
+                // Our own changes went on the feed right after their commit.
+                Some((from, _)) if from == node => {}
+                Some((_, change)) => feed.publish(change),
+                None => tracing::warn!(payload = n.payload(), "malformed change notification"),
+            }
+        }
+        Ok(())
+    }
+    .await;
+    driver.abort();
+    drop(client);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_round_trip() {
+        let m = Change::Mailbox { account: AccountId(7), mailbox: MailboxId(42), modseq: ModSeq(u64::MAX) };
+        let l = Change::MailboxList { account: AccountId(1) };
+        for c in [m, l] {
+            assert_eq!(decode(&encode(0xfeed, &c)), Some((0xfeed, c)));
+        }
+        for bad in ["", "x M 1 2 3", "1 M 1 2", "1 M 1 2 3 4", "1 Q 1", "1 L -"] {
+            assert_eq!(decode(bad), None, "{bad:?}");
+        }
+    }
+}

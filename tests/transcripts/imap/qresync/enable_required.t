@@ -1,0 +1,17 @@
+# RFC 7162 §3.2.3, §3.2.5, §3.2.6: the QRESYNC select parameter and the VANISHED UID FETCH
+# modifier are BAD until ENABLE QRESYNC; VANISHED also needs UID FETCH and CHANGEDSINCE.
+@user alice secret
+@append alice INBOX plain2.eml
+C: a1 LOGIN alice secret
+S: a1 OK ~
+C: a2 SELECT INBOX (QRESYNC (67890007 20050715194045000 41:211,214:541))
+S: a2 BAD ~
+C: a3 SELECT INBOX
+S: ...
+S: a3 OK [READ-WRITE] ~
+C: a4 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)
+S: a4 BAD ~
+C: a5 FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)
+S: a5 BAD ~
+C: a6 UID FETCH 1:* (FLAGS) (VANISHED)
+S: a6 BAD ~
