@@ -46,6 +46,16 @@ const COMMON: &[&str] = &[
     "WITHIN",
     // RFC 8514 (FETCH SAVEDATE, SEARCH SAVED*).
     "SAVEDATE",
+    // RFC 9394 (SEARCH RETURN (PARTIAL) and the UID FETCH PARTIAL modifier).
+    "PARTIAL",
+    // RFC 9586.
+    "UIDONLY",
+    // RFC 9590 (LIST ... RETURN (METADATA ...)).
+    "LIST-METADATA",
+    // RFC 5465.
+    "NOTIFY",
+    // RFC 7377 (ESEARCH IN (...)).
+    "MULTISEARCH",
 ];
 
 /// The capability names for this connection now.

@@ -9,10 +9,12 @@
 
 pub mod search_eval;
 pub mod sets;
+mod shared;
 pub mod sort_keys;
 pub mod threading;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use loft_proto_imap::{Code, Flag, Numbering, ResponseWriter, SequenceSet, Status};
 use loft_store::{AccountId, Flags, Mailbox, MailboxSnapshot, MessageMeta, ModSeq, Store, StoreError, Uid};
@@ -103,6 +105,59 @@ impl Selected {
         if let Some(last) = sel.entries.last() {
             sel.uid_next = sel.uid_next.max(last.uid.saturating_add(1));
         }
+        Ok(sel)
+    }
+
+    /// Build the view for SELECT (claiming \Recent) or EXAMINE. A large mailbox selected
+    /// before is built from the kept base view plus the store's delta since (shared.rs:
+    /// no full read of the mailbox); otherwise from a full snapshot, which is then kept.
+    pub async fn open(
+        store: &Arc<dyn Store>,
+        account: AccountId,
+        mailbox: Mailbox,
+        is_read_only: bool,
+    ) -> Result<Selected, StoreError> {
+        let uid_validity = mailbox.uid_validity.get();
+        // EXAMINE shows the last `status.recent` messages as \Recent (RFC 3501 §6.3.2), a
+        // count only the snapshot has: it always takes the full path.
+        if !is_read_only && let Some(base) = shared::get(store, mailbox.id, uid_validity) {
+            let delta = store.delta(account, mailbox.id, base.highest_modseq).await?;
+            let recent = store.claim_recent(account, mailbox.id).await?;
+            let (entries, keyword_sets, uid_next) = shared::apply(&base, &delta)?;
+            let highest_modseq = base.highest_modseq.max(delta.highest_modseq);
+            if highest_modseq != base.highest_modseq {
+                shared::put(store, mailbox.id, uid_validity, highest_modseq, uid_next, &entries, &keyword_sets);
+            }
+            let mut sel = Selected {
+                mailbox,
+                is_read_only,
+                entries,
+                keyword_sets,
+                highest_modseq,
+                uid_next,
+                keywords: delta.keywords,
+                recent_count: 0,
+                recent_claims: vec![recent],
+                pending_expunges: 0,
+                expunge_floor: None,
+                saved_search: Vec::new(),
+            };
+            // Only UIDs above the claim's low end can be \Recent for this session.
+            let start = sel.entries.partition_point(|e| e.uid <= recent.0);
+            for i in start..sel.entries.len() {
+                let e = sel.entries[i];
+                if sel.is_claimed_recent(e.uid) {
+                    sel.entries[i].set(e.bits() | BIT_RECENT, e.keyword_set());
+                    sel.recent_count += 1;
+                }
+            }
+            return Ok(sel);
+        }
+        let snapshot = store.snapshot(account, mailbox.id).await?;
+        // RFC 3501 §6.3.2: EXAMINE must not take \Recent away from anyone; SELECT claims it.
+        let recent = if is_read_only { None } else { Some(store.claim_recent(account, mailbox.id).await?) };
+        let sel = Selected::from_snapshot(snapshot, is_read_only, recent)?;
+        shared::put(store, sel.mailbox.id, uid_validity, sel.highest_modseq, sel.uid_next, &sel.entries, &sel.keyword_sets);
         Ok(sel)
     }
 
@@ -351,7 +406,8 @@ impl Selected {
         if self.pending_expunges == 0 {
             return;
         }
-        if enabled.qresync {
+        // RFC 9586 §3: UIDONLY reports expunges with VANISHED too.
+        if enabled.qresync || enabled.uidonly {
             let uids: Vec<u32> = self.entries.iter().filter(|e| e.bits() & BIT_EXPUNGED != 0).map(|e| e.uid).collect();
             out.raw(format!("* VANISHED {}\r\n", sets::render_set(&uids)).as_bytes());
         } else {
@@ -481,12 +537,22 @@ pub fn write_recent(out: &mut ResponseWriter, n: u32) {
     out.raw(format!("* {n} RECENT\r\n").as_bytes());
 }
 
+/// `* seq FETCH (` or, after ENABLE UIDONLY, `* uid UIDFETCH (` (RFC 9586 §3: the UID
+/// takes the number's place and the UID item is left out).
+pub fn write_fetch_start(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled) {
+    if enabled.uidonly {
+        out.raw(format!("* {} UIDFETCH (", m.uid.get()).as_bytes());
+    } else {
+        out.raw(format!("* {} FETCH (", m.seq).as_bytes());
+    }
+}
+
 /// `* seq FETCH ([UID u ]FLAGS (...)[ MODSEQ (m)])`. \Recent is shown only to rev1
 /// sessions (RFC 9051 removed it, Appendix E). Once CONDSTORE is enabled every such
 /// response carries UID and MODSEQ (RFC 7162 §3.1, §3.2.4).
 pub fn write_flags_fetch(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled, with_uid: bool) {
-    out.raw(format!("* {} FETCH (", m.seq).as_bytes());
-    if with_uid || enabled.condstore {
+    write_fetch_start(out, m, enabled);
+    if (with_uid || enabled.condstore) && !enabled.uidonly {
         out.raw(format!("UID {} ", m.uid.get()).as_bytes());
     }
     out.raw(b"FLAGS ");
@@ -500,6 +566,16 @@ pub fn write_flags_fetch(out: &mut ResponseWriter, m: &MessageView, enabled: &En
 /// `* seq FETCH (UID u MODSEQ (m))`: what STORE .SILENT still owes a CONDSTORE client for
 /// each message it changed (RFC 7162 §3.1.3, §3.2.4).
 pub fn write_modseq_fetch(out: &mut ResponseWriter, m: &MessageView) {
+    write_modseq_fetch_in(out, m, &Enabled::default());
+}
+
+/// `write_modseq_fetch` in the session's mode: `* uid UIDFETCH (MODSEQ (m))` after ENABLE
+/// UIDONLY (RFC 9586 §3).
+pub fn write_modseq_fetch_in(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled) {
+    if enabled.uidonly {
+        out.raw(format!("* {} UIDFETCH (MODSEQ ({}))\r\n", m.uid.get(), m.modseq.0).as_bytes());
+        return;
+    }
     out.raw(format!("* {} FETCH (UID {} MODSEQ ({}))\r\n", m.seq, m.uid.get(), m.modseq.0).as_bytes());
 }
 
@@ -601,6 +677,7 @@ impl Entry {
 
 /// Distinct keyword sets of a mailbox, interned: most messages share a handful.
 /// Index 0 is the empty set.
+#[derive(Clone)]
 struct KeywordSets {
     sets: Vec<Box<[String]>>,
     index: HashMap<Box<[String]>, u32>,

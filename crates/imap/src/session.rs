@@ -22,8 +22,16 @@ use crate::{AsyncStream, ServerContext};
 
 /// Responses are flushed before reading more input, and also once this much is pending.
 const FLUSH_THRESHOLD_BYTES: usize = 256 * 1024;
-/// Bytes asked of the socket per read.
+/// Bytes asked of the socket per read while a command is being received (at least).
 const READ_CHUNK_BYTES: usize = 16 * 1024;
+/// Upper bound of one read's growth of the input buffer (a big literal doubles up to it).
+const MAX_READ_CHUNK_BYTES: usize = 1024 * 1024;
+/// Input buffer of a connection waiting for its next command (or IDLE's DONE).
+const IDLE_READ_BYTES: usize = 512;
+/// Response buffer kept across flushes; a larger one is freed after the flush.
+const OUT_KEEP_BYTES: usize = 64 * 1024;
+/// Response buffer kept while waiting for the client; a larger one is freed.
+const OUT_IDLE_KEEP_BYTES: usize = 1024;
 // RFC 9051 §5.4: the autologout timer is at least 30 minutes once authenticated; it may
 // be shorter before. Both are configurable: `ImapConfig::timeouts`.
 /// A TLS handshake after STARTTLS must finish within this.
@@ -36,6 +44,8 @@ pub struct Enabled {
     pub utf8_accept: bool,
     pub condstore: bool,
     pub qresync: bool,
+    /// RFC 9586 UIDONLY: no message numbers in requests or responses.
+    pub uidonly: bool,
 }
 
 impl Enabled {
@@ -144,6 +154,8 @@ pub struct Session {
     pub(crate) is_compress_pending: bool,
     /// Some once COMPRESS is active: the per-command inflate bound, reset per command.
     pub(crate) inflate_budget: Option<Arc<crate::compress::InflateBudget>>,
+    /// Some after NOTIFY SET (RFC 5465): what to report while no command is in progress.
+    pub(crate) notify: Option<Box<crate::notify::NotifyState>>,
 }
 
 impl Session {
@@ -163,6 +175,9 @@ impl Session {
         }
         .await;
         self.out.clear();
+        // A large response (FETCH of many bodies) must not stay allocated for the life of
+        // the connection.
+        self.out.release_if_big(OUT_KEEP_BYTES);
         if result.is_err() {
             self.is_closed = true;
         }
@@ -208,7 +223,18 @@ impl Session {
         let Some(stream) = self.stream.as_mut() else {
             return Ok(0);
         };
-        self.inbuf.reserve(READ_CHUNK_BYTES);
+        // Issue 6 (memory per idle connection): with nothing pending, wait for input in a
+        // small buffer (a command line or IDLE's DONE fits), dropping whatever a large
+        // command (an APPEND literal) grew it to; a longer command grows it by doubling.
+        let additional = if self.inbuf.is_empty() {
+            if self.inbuf.capacity() > IDLE_READ_BYTES {
+                self.inbuf = Vec::new();
+            }
+            IDLE_READ_BYTES
+        } else {
+            self.inbuf.len().clamp(READ_CHUNK_BYTES, MAX_READ_CHUNK_BYTES)
+        };
+        self.inbuf.reserve(additional);
         match stream.read_buf(&mut self.inbuf).await {
             Ok(0) => {
                 self.is_closed = true;
@@ -258,6 +284,12 @@ impl Session {
         }
     }
 
+    /// Free a response buffer grown by earlier commands before waiting for the client
+    /// (issue 6: thousands of idle connections must each cost little).
+    pub(crate) fn release_idle_buffers(&mut self) {
+        self.out.release_if_big(OUT_IDLE_KEEP_BYTES);
+    }
+
     /// Whether the peer has gone away.
     pub(crate) fn is_closed(&self) -> bool {
         self.is_closed
@@ -282,13 +314,14 @@ impl Session {
             account: None,
             selected: None,
             stream: Some(stream),
-            inbuf: Vec::with_capacity(READ_CHUNK_BYTES),
+            inbuf: Vec::new(),
             framer,
             is_logout: false,
             is_starttls_pending: false,
             is_closed: false,
             is_compress_pending: false,
             inflate_budget: None,
+            notify: None,
         }
     }
 
@@ -312,7 +345,14 @@ impl Session {
         while !self.is_closed && !self.is_logout {
             match self.framer.next(&self.inbuf) {
                 FrameStatus::Incomplete => {
-                    if !self.read_input().await {
+                    // RFC 5465 §3.1: with NOTIFY active, events are delivered while no
+                    // command is in progress (nothing of the next one received yet).
+                    let is_open = if self.notify.is_some() && self.inbuf.is_empty() {
+                        crate::notify::read_input_notifying(self).await
+                    } else {
+                        self.read_input().await
+                    };
+                    if !is_open {
                         break;
                     }
                     commands_since_flush = 0;
@@ -420,6 +460,7 @@ impl Session {
         if self.flush().await.is_err() {
             return false;
         }
+        self.release_idle_buffers();
         let timeout = if self.account.is_some() {
             self.ctx.config.timeouts.authenticated
         } else {
@@ -471,6 +512,12 @@ impl Session {
             self.out.tagged(&tag, Status::Bad, None, &text);
             return;
         }
+        if self.enabled.uidonly && cmd::enable::uses_message_numbers(&body) {
+            // RFC 9586 §3: message numbers are refused once UIDONLY is enabled.
+            let code = Code::Other("UIDREQUIRED".into());
+            self.out.tagged(&tag, Status::Bad, Some(&code), "Message sequence numbers are not allowed after ENABLE UIDONLY");
+            return;
+        }
         // RFC 9051 §7.5.1: no EXPUNGE while responding to FETCH, STORE or SEARCH; the UID
         // forms may carry them.
         let allow_expunge = match &body {
@@ -494,6 +541,9 @@ impl Session {
         }
         if !matches!(result, Err(CmdError::Fatal(_))) && !is_logout {
             self.sync_selected(allow_expunge).await;
+            if self.notify.is_some() {
+                crate::notify::after_command(self, name).await;
+            }
         }
         match result {
             Ok(done) => {
@@ -613,6 +663,8 @@ impl Session {
             Compress(mechanism) => cmd::compress::handle(self, mechanism).await,
             GetMetadata { mailbox, options, entries } => cmd::metadata::get(self, mailbox, options, entries).await,
             SetMetadata { mailbox, entries } => cmd::metadata::set(self, mailbox, entries).await,
+            Notify(set) => cmd::notify::handle(self, set).await,
+            Esearch { source, search } => cmd::esearch::handle(self, source, search).await,
         }
     }
 
@@ -715,7 +767,7 @@ fn is_allowed(body: &CommandBody, state: State) -> bool {
         | Move { .. }
         | Replace { .. } => state == State::Selected,
         // RFC 8437 §3, RFC 4978 §3 (after authentication), RFC 5464 §4 (mailbox commands).
-        Unauthenticate | Compress(_) | GetMetadata { .. } | SetMetadata { .. } => {
+        Unauthenticate | Compress(_) | GetMetadata { .. } | SetMetadata { .. } | Notify(_) | Esearch { .. } => {
             matches!(state, State::Authenticated | State::Selected)
         }
     }

@@ -114,6 +114,56 @@ pub enum CommandBody {
     GetMetadata { mailbox: MailboxArg, options: MetadataOptions, entries: Vec<String> },
     /// RFC 5464 §4.3 SETMETADATA: NIL values remove the entry.
     SetMetadata { mailbox: MailboxArg, entries: Vec<(String, Option<Vec<u8>>)> },
+    /// RFC 5465 NOTIFY: `NOTIFY NONE` is None, `NOTIFY SET ...` Some.
+    Notify(Option<NotifySet>),
+    /// RFC 7377 MULTISEARCH `ESEARCH [IN (...)] [RETURN (...)] criteria`; `search` always
+    /// has `Numbering::Uid` (§2.1: results are UIDs).
+    Esearch { source: Option<Vec<NotifyFilter>>, search: SearchCommand },
+}
+
+/// RFC 5465 §8 notify-set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifySet {
+    /// The STATUS indicator: report the watched mailboxes' status before the tagged OK.
+    pub status: bool,
+    pub groups: Vec<NotifyGroup>,
+}
+
+/// RFC 5465 §8 event-group: a mailbox filter and its events (empty for `NONE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyGroup {
+    pub filter: NotifyFilter,
+    pub events: Vec<NotifyEvent>,
+}
+
+/// RFC 5465 §6 mailbox specifiers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyFilter {
+    Selected,
+    SelectedDelayed,
+    Inboxes,
+    Personal,
+    Subscribed,
+    Subtree(Vec<MailboxArg>),
+    Mailboxes(Vec<MailboxArg>),
+    /// RFC 7377 §2.2 (ESEARCH only): the mailbox and its children, one level down.
+    SubtreeOne(Vec<MailboxArg>),
+}
+
+/// RFC 5465 §5 events; `Other` keeps an unknown event name so the server can answer
+/// NO [BADEVENT] (§3.1) rather than BAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyEvent {
+    /// With the FETCH items to send for new messages in the selected mailbox.
+    MessageNew(Vec<FetchAttr>),
+    MessageExpunge,
+    FlagChange,
+    AnnotationChange,
+    MailboxName,
+    SubscriptionChange,
+    MailboxMetadataChange,
+    ServerMetadataChange,
+    Other(String),
 }
 
 impl CommandBody {
@@ -159,6 +209,8 @@ impl CommandBody {
             Compress(_) => "COMPRESS",
             GetMetadata { .. } => "GETMETADATA",
             SetMetadata { .. } => "SETMETADATA",
+            Notify(_) => "NOTIFY",
+            Esearch { .. } => "ESEARCH",
         }
     }
 }
@@ -225,6 +277,17 @@ pub struct ListReturn {
     pub children: bool,
     pub special_use: bool,
     pub status: Option<Vec<StatusItem>>,
+    /// RFC 9590 LIST-METADATA: `METADATA (...)`, the entries (and GETMETADATA options) to
+    /// return for each listed mailbox.
+    pub metadata: Option<ListMetadata>,
+}
+
+/// RFC 9590 §3: the METADATA LIST return option.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListMetadata {
+    pub options: MetadataOptions,
+    /// At least one entry name, as sent.
+    pub entries: Vec<String>,
 }
 
 /// STATUS data items: RFC 9051 §6.3.11, RFC 3501 RECENT, RFC 7162 HIGHESTMODSEQ.
@@ -520,6 +583,9 @@ pub struct FetchCommand {
     pub changed_since: Option<u64>,
     /// RFC 7162 §3.2.6 VANISHED modifier (UID FETCH only).
     pub vanished: bool,
+    /// RFC 9394 §3.3 PARTIAL modifier (UID FETCH only): answer only the messages at these
+    /// positions of the (UID-ordered) set.
+    pub partial: Option<PartialRange>,
 }
 
 /// RFC 9051 §6.4.5 fetch data items, RFC 3516 BINARY, RFC 7162 MODSEQ.

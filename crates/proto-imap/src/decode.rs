@@ -204,6 +204,8 @@ impl<'a> Parser<'a> {
             }
             b"GETMETADATA" => self.getmetadata()?,
             b"SETMETADATA" => self.setmetadata()?,
+            b"NOTIFY" => self.notify()?,
+            b"ESEARCH" => self.esearch()?,
             _ => {
                 let word = self.word_for_error(start);
                 return Err(self.err(format!("Unknown command {word}")));
@@ -504,6 +506,11 @@ impl<'a> Parser<'a> {
                             self.sp()?;
                             returns.status = Some(self.status_items()?);
                         }
+                        // RFC 9590 §3.
+                        b"METADATA" if returns.metadata.is_none() => {
+                            self.sp()?;
+                            returns.metadata = Some(self.list_metadata()?);
+                        }
                         _ => {
                             return Err(self.err(format!(
                                 "Unknown LIST return option {}",
@@ -711,6 +718,193 @@ impl<'a> Parser<'a> {
             entries.push(self.metadata_entry()?);
         }
         Ok(CommandBody::GetMetadata { mailbox, options, entries })
+    }
+
+    /// RFC 5465 §8: `"NOTIFY" SP (notify-set / "NONE")`.
+    fn notify(&mut self) -> PResult<CommandBody> {
+        self.cmd = "NOTIFY";
+        self.sp()?;
+        let kw = self.keyword_upper("NOTIFY SET or NONE")?;
+        match kw.as_slice() {
+            b"NONE" => return Ok(CommandBody::Notify(None)),
+            b"SET" => {}
+            _ => return Err(self.err("Expected NOTIFY SET or NOTIFY NONE")),
+        }
+        self.sp()?;
+        let status = self.peek_keyword(b"STATUS");
+        if status {
+            self.sp()?;
+        }
+        let mut groups = Vec::new();
+        loop {
+            groups.push(self.notify_group()?);
+            if !self.eat(b' ') {
+                break;
+            }
+        }
+        Ok(CommandBody::Notify(Some(NotifySet { status, groups })))
+    }
+
+    /// `"(" filter-mailboxes SP events ")"`, events being `"(" event *(SP event) ")"` or
+    /// `NONE`.
+    fn notify_group(&mut self) -> PResult<NotifyGroup> {
+        self.open_paren("NOTIFY event group")?;
+        let filter = self.filter_mailboxes(false)?;
+        self.sp()?;
+        let mut events = Vec::new();
+        if self.eat(b'(') {
+            loop {
+                events.push(self.notify_event()?);
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()?;
+            }
+        } else if !self.peek_word_is(b"NONE") {
+            // RFC 5465 §3.1's own example writes the events without parentheses
+            // (`(selected MessageNew (uid ...) MessageExpunge)`): accepted too.
+            loop {
+                events.push(self.notify_event()?);
+                if !self.eat(b' ') {
+                    break;
+                }
+            }
+        }
+        self.expect(b')', "')'")?;
+        Ok(NotifyGroup { filter, events })
+    }
+
+    /// RFC 5465 §8 filter-mailboxes; with `is_esearch`, RFC 7377 §4's `subtree-one` and no
+    /// `selected-delayed`.
+    fn filter_mailboxes(&mut self, is_esearch: bool) -> PResult<NotifyFilter> {
+        let kw = self.keyword_upper("mailbox specifier")?;
+        Ok(match kw.as_slice() {
+            b"SELECTED" => NotifyFilter::Selected,
+            b"SELECTED-DELAYED" if !is_esearch => NotifyFilter::SelectedDelayed,
+            b"INBOXES" => NotifyFilter::Inboxes,
+            b"PERSONAL" => NotifyFilter::Personal,
+            b"SUBSCRIBED" => NotifyFilter::Subscribed,
+            b"SUBTREE" | b"MAILBOXES" | b"SUBTREE-ONE" if is_esearch || kw != b"SUBTREE-ONE" => {
+                self.sp()?;
+                let mut names = Vec::new();
+                if self.eat(b'(') {
+                    loop {
+                        names.push(self.mailbox()?);
+                        if self.eat(b')') {
+                            break;
+                        }
+                        self.sp()?;
+                    }
+                } else {
+                    names.push(self.mailbox()?);
+                }
+                match kw.as_slice() {
+                    b"SUBTREE" => NotifyFilter::Subtree(names),
+                    b"SUBTREE-ONE" => NotifyFilter::SubtreeOne(names),
+                    _ => NotifyFilter::Mailboxes(names),
+                }
+            }
+            _ => return Err(self.err(format!("Unknown mailbox specifier {}", String::from_utf8_lossy(&kw)))),
+        })
+    }
+
+    /// RFC 7377 §4: `"ESEARCH" [SP "IN" SP "(" filter-mailboxes *(SP filter-mailboxes) ")"]
+    /// [SP search-return-opts] SP search-program`.
+    fn esearch(&mut self) -> PResult<CommandBody> {
+        self.cmd = "ESEARCH";
+        let mut source = None;
+        let start = self.pos;
+        if self.eat(b' ') && self.peek_keyword(b"IN") {
+            self.sp()?;
+            self.open_paren("ESEARCH source options")?;
+            let mut filters = Vec::new();
+            loop {
+                filters.push(self.filter_mailboxes(true)?);
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()?;
+            }
+            source = Some(filters);
+        } else {
+            self.pos = start;
+        }
+        let CommandBody::Search(search) = self.search(Numbering::Uid)? else {
+            return Err(self.err("Expected search criteria"));
+        };
+        self.cmd = "ESEARCH";
+        Ok(CommandBody::Esearch { source, search })
+    }
+
+    /// RFC 5465 §8 event; `MessageNew` may carry `"(" fetch-att *(SP fetch-att) ")"`.
+    fn notify_event(&mut self) -> PResult<NotifyEvent> {
+        let kw = self.keyword_upper("NOTIFY event")?;
+        Ok(match kw.as_slice() {
+            b"MESSAGENEW" => {
+                let mut attrs = Vec::new();
+                if self.peek() == Some(b' ') && self.input.get(self.pos + 1) == Some(&b'(') {
+                    self.pos += 2;
+                    loop {
+                        attrs.push(self.fetch_att()?);
+                        if self.eat(b')') {
+                            break;
+                        }
+                        self.sp()?;
+                    }
+                }
+                NotifyEvent::MessageNew(attrs)
+            }
+            b"MESSAGEEXPUNGE" => NotifyEvent::MessageExpunge,
+            b"FLAGCHANGE" => NotifyEvent::FlagChange,
+            b"ANNOTATIONCHANGE" => NotifyEvent::AnnotationChange,
+            b"MAILBOXNAME" => NotifyEvent::MailboxName,
+            b"SUBSCRIPTIONCHANGE" => NotifyEvent::SubscriptionChange,
+            b"MAILBOXMETADATACHANGE" => NotifyEvent::MailboxMetadataChange,
+            b"SERVERMETADATACHANGE" => NotifyEvent::ServerMetadataChange,
+            _ if !kw.is_empty() => NotifyEvent::Other(String::from_utf8_lossy(&kw).into_owned()),
+            _ => return Err(self.err("Expected a NOTIFY event")),
+        })
+    }
+
+    /// RFC 9590 §3 METADATA return option: `"(" ... ")"` holding entry names (bare or as a
+    /// parenthesized list) and the GETMETADATA options MAXSIZE and DEPTH (RFC 5464 §4.2).
+    /// Entry names start with `/`, so they cannot be mistaken for an option keyword.
+    fn list_metadata(&mut self) -> PResult<ListMetadata> {
+        self.open_paren("METADATA return option")?;
+        let mut m = ListMetadata::default();
+        loop {
+            if self.eat(b'(') {
+                loop {
+                    m.entries.push(self.metadata_entry()?);
+                    if self.eat(b')') {
+                        break;
+                    }
+                    self.sp()?;
+                }
+            } else if self.peek_keyword(b"MAXSIZE") {
+                self.sp()?;
+                m.options.max_size = Some(self.number("MAXSIZE")?);
+            } else if self.peek_keyword(b"DEPTH") {
+                self.sp()?;
+                let d = self.keyword_upper("DEPTH")?;
+                m.options.depth = match d.as_slice() {
+                    b"0" => MetadataDepth::Zero,
+                    b"1" => MetadataDepth::One,
+                    b"INFINITY" => MetadataDepth::Infinity,
+                    _ => return Err(self.err("DEPTH must be 0, 1 or infinity")),
+                };
+            } else {
+                m.entries.push(self.metadata_entry()?);
+            }
+            if self.eat(b')') {
+                break;
+            }
+            self.sp()?;
+        }
+        if m.entries.is_empty() {
+            return Err(self.err("METADATA needs at least one entry name"));
+        }
+        Ok(m)
     }
 
     /// RFC 5464 §4.3: `"SETMETADATA" SP mailbox SP "(" entry SP value *(SP entry SP value) ")"`.
@@ -1109,6 +1303,7 @@ impl<'a> Parser<'a> {
         }
         let mut changed_since = None;
         let mut vanished = false;
+        let mut partial = None;
         if self.eat(b' ') {
             self.open_paren("FETCH modifiers")?;
             loop {
@@ -1119,6 +1314,11 @@ impl<'a> Parser<'a> {
                         changed_since = Some(self.number64("mod-sequence")?);
                     }
                     b"VANISHED" => vanished = true,
+                    // RFC 9394 §3.3: same syntax as the PARTIAL search return option.
+                    b"PARTIAL" if partial.is_none() => {
+                        self.sp()?;
+                        partial = Some(self.partial_range()?);
+                    }
                     _ => {
                         return Err(self.err(format!(
                             "Unknown FETCH modifier {}",
@@ -1139,12 +1339,17 @@ impl<'a> Parser<'a> {
         if vanished && changed_since.is_none() {
             return Err(self.err("VANISHED requires CHANGEDSINCE"));
         }
+        // RFC 9394 §3.3: PARTIAL extends UID FETCH only.
+        if partial.is_some() && numbering == Numbering::Seq {
+            return Err(self.err("PARTIAL is only allowed with UID FETCH"));
+        }
         Ok(CommandBody::Fetch(FetchCommand {
             numbering,
             set,
             attrs,
             changed_since,
             vanished,
+            partial,
         }))
     }
 
@@ -1721,6 +1926,18 @@ impl<'a> Parser<'a> {
         Ok(kw.to_ascii_uppercase())
     }
 
+    /// Consume `word` when the next keyword is exactly `word` (case-insensitive), whatever
+    /// follows it.
+    fn peek_word_is(&mut self, word: &[u8]) -> bool {
+        let start = self.pos;
+        if self.keyword().eq_ignore_ascii_case(word) {
+            true
+        } else {
+            self.pos = start;
+            false
+        }
+    }
+
     /// Consume `word SP` when the next keyword is `word` (case-insensitive).
     fn peek_keyword(&mut self, word: &[u8]) -> bool {
         let start = self.pos;
@@ -2226,6 +2443,40 @@ mod tests {
         assert_eq!(bad(b"a SEARCH RETURN (ALL PARTIAL 1:5) ALL").text, "Only one of PARTIAL and ALL may be given");
         assert_eq!(bad(b"a SEARCH RETURN (PARTIAL 1:-5) ALL").text, "Both ends of a partial range must have the same sign");
         assert!(matches!(bad(b"a SEARCH RETURN (PARTIAL 0:5) ALL"), DecodeError { .. }));
+    }
+
+    #[test]
+    fn notify() {
+        // RFC 5465 §3.1 example.
+        let CommandBody::Notify(Some(n)) = ok(b"b notify set status (selected MessageNew (uid body.peek[header.fields (from to subject)]) MessageExpunge) (subtree Lists MessageNew)") else { panic!() };
+        assert!(n.status);
+        assert_eq!(n.groups.len(), 2);
+        assert_eq!(n.groups[0].filter, NotifyFilter::Selected);
+        assert!(matches!(&n.groups[0].events[0], NotifyEvent::MessageNew(a) if a.len() == 2));
+        assert_eq!(n.groups[0].events[1], NotifyEvent::MessageExpunge);
+        assert_eq!(n.groups[1].filter, NotifyFilter::Subtree(vec![MailboxArg(b"Lists".to_vec())]));
+        let CommandBody::Notify(Some(n)) = ok(b"a notify set (mailboxes (INBOX \"a b\") (Messagenew messageExpunge)) (personal (SubscriptionChange)) (selected-delayed NONE) (inboxes (Foo))") else { panic!() };
+        assert!(!n.status);
+        assert_eq!(n.groups[0].filter, NotifyFilter::Mailboxes(vec![MailboxArg(b"INBOX".to_vec()), MailboxArg(b"a b".to_vec())]));
+        assert_eq!(n.groups[1].events, vec![NotifyEvent::SubscriptionChange]);
+        assert!(n.groups[2].events.is_empty());
+        assert_eq!(n.groups[3].events, vec![NotifyEvent::Other("FOO".into())]);
+        assert_eq!(ok(b"a NOTIFY NONE"), CommandBody::Notify(None));
+        for b in [&b"a NOTIFY"[..], b"a NOTIFY SET", b"a NOTIFY SET (selected)", b"a NOTIFY SET (bogus (MessageNew))", b"a NOTIFY SET (personal (MailboxName)) x"] {
+            bad(b);
+        }
+    }
+
+    #[test]
+    fn fetch_partial_modifier() {
+        // RFC 9394 §3.3, §3.4 (with CHANGEDSINCE, either order).
+        let CommandBody::Fetch(f) = ok(b"10 UID FETCH 25900:26600 (UID FLAGS) (PARTIAL -1:-3)") else { panic!() };
+        assert_eq!(f.partial, Some(PartialRange { low: 1, high: 3, from_end: true }));
+        let CommandBody::Fetch(f) = ok(b"101 UID FETCH 25900:26600 (UID FLAGS) (CHANGEDSINCE 98305 PARTIAL -1:-30)") else { panic!() };
+        assert_eq!((f.partial, f.changed_since), (Some(PartialRange { low: 1, high: 30, from_end: true }), Some(98305)));
+        assert_eq!(bad(b"a FETCH 1:* FLAGS (PARTIAL 1:5)").text, "PARTIAL is only allowed with UID FETCH");
+        assert!(matches!(bad(b"a UID FETCH 1:* FLAGS (PARTIAL 1:5 PARTIAL 2:3)"), DecodeError { .. }));
+        assert!(matches!(bad(b"a UID FETCH 1:* FLAGS (PARTIAL 0:5)"), DecodeError { .. }));
     }
 
     #[test]

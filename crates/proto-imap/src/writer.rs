@@ -66,9 +66,21 @@ pub struct ResponseWriter {
 }
 
 impl ResponseWriter {
+    /// Starts empty and grows on demand: an idle connection holds no response buffer
+    /// (issue 6: per-connection memory). See `release_if_big` for giving it back.
     pub fn new() -> Self {
-        ResponseWriter {
-            buf: Vec::with_capacity(16 * 1024),
+        ResponseWriter { buf: Vec::new() }
+    }
+    /// Bytes the buffer can hold without growing.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+    /// When empty (after a flush) and holding more than `keep_bytes`, free the buffer so a
+    /// large response (FETCH of big bodies) does not stay allocated for the connection's
+    /// life. `keep_bytes == 0` always frees (a session about to wait for input).
+    pub fn release_if_big(&mut self, keep_bytes: usize) {
+        if self.buf.is_empty() && self.buf.capacity() > keep_bytes {
+            self.buf = Vec::new();
         }
     }
     /// The bytes written so far.

@@ -21,6 +21,9 @@ pub enum StoreSettings {
     #[default]
     Embedded,
     Postgres(PgSettings),
+    /// Accounts spread over several PostgreSQL clusters (ARCHITECTURE.md "Beyond one
+    /// database"): `url` names the directory database, `[[store.cluster]]` the clusters.
+    Routed(loft_store::routed::RoutedSettings),
 }
 
 static SELECTED: RwLock<Option<StoreSettings>> = RwLock::new(None);
@@ -52,6 +55,10 @@ pub async fn open_with(settings: &StoreSettings, data_dir: &Path) -> anyhow::Res
             let store = PostgresStore::open(pg).await.context("cannot open the PostgreSQL mail store")?;
             Ok(Arc::new(store))
         }
+        StoreSettings::Routed(routed) => {
+            let store = loft_store::RoutedStore::open(routed).await.context("cannot open the routed mail store")?;
+            Ok(Arc::new(store))
+        }
     }
 }
 
@@ -64,6 +71,18 @@ pub struct RawStore {
     url: Option<Spanned<String>>,
     pool_size: Option<Spanned<u64>>,
     statement_timeout_ms: Option<Spanned<u64>>,
+    /// `[[store.cluster]]`, with backend = "routed".
+    cluster: Option<Spanned<Vec<RawCluster>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCluster {
+    /// Kept in the high bits of the cluster's account ids: never renumber a cluster.
+    id: Spanned<u64>,
+    url: Spanned<String>,
+    /// Whether new accounts may be placed here (default true).
+    new_accounts: Option<bool>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +90,7 @@ pub struct RawStore {
 enum Backend {
     Embedded,
     Postgres,
+    Routed,
 }
 
 type Invalid = (std::ops::Range<usize>, String);
@@ -82,6 +102,7 @@ pub fn settings(raw: RawStore) -> Result<StoreSettings, Invalid> {
             ("store.url", raw.url.as_ref().map(Spanned::span)),
             ("store.pool_size", raw.pool_size.as_ref().map(Spanned::span)),
             ("store.statement_timeout_ms", raw.statement_timeout_ms.as_ref().map(Spanned::span)),
+            ("[[store.cluster]]", raw.cluster.as_ref().map(Spanned::span)),
         ] {
             if let Some(span) = span {
                 return Err((span, format!("{name} is set but store.backend is not \"postgres\"")));
@@ -89,9 +110,18 @@ pub fn settings(raw: RawStore) -> Result<StoreSettings, Invalid> {
         }
         return Ok(StoreSettings::Embedded);
     }
+    if backend != Backend::Routed
+        && let Some(c) = &raw.cluster
+    {
+        return Err((c.span(), "[[store.cluster]] is set but store.backend is not \"routed\"".into()));
+    }
     let Some(url) = raw.url else {
         let span = raw.backend.map(|b| b.span()).unwrap_or(0..0);
-        return Err((span, "store.backend = \"postgres\" needs store.url (postgres://user:password@host:port/db)".into()));
+        let msg = match backend {
+            Backend::Routed => "store.backend = \"routed\" needs store.url (the directory database)",
+            _ => "store.backend = \"postgres\" needs store.url (postgres://user:password@host:port/db)",
+        };
+        return Err((span, msg.into()));
     };
     if let Err(e) = loft_store::postgres::validate_url(url.get_ref()) {
         return Err((url.span(), e));
@@ -111,7 +141,42 @@ pub fn settings(raw: RawStore) -> Result<StoreSettings, Invalid> {
         }
         pg.statement_timeout_ms = *v.get_ref();
     }
-    Ok(StoreSettings::Postgres(pg))
+    if backend != Backend::Routed {
+        return Ok(StoreSettings::Postgres(pg));
+    }
+    routed_settings(pg, raw.cluster)
+}
+
+/// backend = "routed": `pg` is the directory database; every cluster shares its pool size
+/// and statement timeout.
+fn routed_settings(
+    directory: PgSettings,
+    raw: Option<Spanned<Vec<RawCluster>>>,
+) -> Result<StoreSettings, Invalid> {
+    use loft_store::routed::{ClusterSettings, MAX_CLUSTERS, RoutedSettings};
+    let Some(raw) = raw else {
+        return Err((0..0, "store.backend = \"routed\" needs at least one [[store.cluster]] (id, url)".into()));
+    };
+    let span = raw.span();
+    let mut clusters: Vec<ClusterSettings> = Vec::new();
+    for c in raw.into_inner() {
+        let id = match u16::try_from(*c.id.get_ref()) {
+            Ok(id) if id < MAX_CLUSTERS => id,
+            _ => return Err((c.id.span(), format!("store.cluster.id must be below {MAX_CLUSTERS}"))),
+        };
+        if clusters.iter().any(|k| k.id == id) {
+            return Err((c.id.span(), format!("store.cluster.id {id} is used twice")));
+        }
+        if let Err(e) = loft_store::postgres::validate_url(c.url.get_ref()) {
+            return Err((c.url.span(), e));
+        }
+        let pg = PgSettings { url: c.url.into_inner(), ..directory.clone() };
+        clusters.push(ClusterSettings { id, pg, accepts_new_accounts: c.new_accounts.unwrap_or(true) });
+    }
+    if !clusters.iter().any(|c| c.accepts_new_accounts) {
+        return Err((span, "at least one [[store.cluster]] must take new accounts (new_accounts = true)".into()));
+    }
+    Ok(StoreSettings::Routed(RoutedSettings { directory, clusters }))
 }
 
 #[cfg(test)]
@@ -139,5 +204,25 @@ mod tests {
         assert!(parse("url = \"postgres://x/y\"").unwrap_err().contains("not \"postgres\""));
         assert!(parse("backend = \"postgres\"\nurl = \"postgres://h:notaport/db\"").is_err());
         assert!(parse("backend = \"mysql\"").is_err());
+    }
+
+    #[test]
+    fn routed_store_section() {
+        let text = "backend = \"routed\"\nurl = \"postgres://loft:pw@dir/loft_directory\"\npool_size = 8\n\
+                    [[cluster]]\nid = 0\nurl = \"postgres://a/loft\"\nnew_accounts = false\n\
+                    [[cluster]]\nid = 1\nurl = \"postgres://b/loft\"\n";
+        let Ok(StoreSettings::Routed(r)) = parse(text) else { panic!("routed settings") };
+        assert_eq!(r.clusters.iter().map(|c| (c.id, c.accepts_new_accounts)).collect::<Vec<_>>(), [(0, false), (1, true)]);
+        assert!(r.clusters.iter().all(|c| c.pg.pool_size == 8));
+        assert_eq!(r.clusters[1].pg.url, "postgres://b/loft");
+        assert!(parse("backend = \"routed\"\nurl = \"postgres://d/x\"").unwrap_err().contains("[[store.cluster]]"));
+        assert!(parse("backend = \"routed\"").unwrap_err().contains("directory"));
+        let twice = "backend = \"routed\"\nurl = \"postgres://d/x\"\n[[cluster]]\nid = 1\nurl = \"postgres://a/x\"\n[[cluster]]\nid = 1\nurl = \"postgres://b/x\"";
+        assert!(parse(twice).unwrap_err().contains("twice"));
+        let closed = "backend = \"routed\"\nurl = \"postgres://d/x\"\n[[cluster]]\nid = 0\nurl = \"postgres://a/x\"\nnew_accounts = false";
+        assert!(parse(closed).unwrap_err().contains("new accounts"));
+        let stray = "backend = \"postgres\"\nurl = \"postgres://d/x\"\n[[cluster]]\nid = 0\nurl = \"postgres://a/x\"";
+        assert!(parse(stray).unwrap_err().contains("not \"routed\""));
+        assert!(parse("backend = \"routed\"\nurl = \"postgres://d/x\"\n[[cluster]]\nid = 20000\nurl = \"postgres://a/x\"").is_err());
     }
 }

@@ -137,7 +137,7 @@ fn dump(data: &str, user: &str) -> Dump {
             for r in store.records(account, m.id, &uids).await.unwrap() {
                 let mut keywords = r.flags.keywords.clone();
                 keywords.sort();
-                let bytes = store.blob(&r.blob).await.unwrap();
+                let bytes = store.blob(account, &r.blob).await.unwrap();
                 messages.push((r.uid.get(), r.flags.bits, keywords, r.internal_date, bytes));
             }
             out.insert(

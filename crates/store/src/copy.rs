@@ -96,7 +96,7 @@ async fn copy_security(from: &dyn Store, to: &dyn Store, src: AccountId, dst: Ac
     for p in from.app_passwords(src).await? {
         let id = to.add_app_password(dst, &p.label, &p.hash, p.created, p.expires).await?;
         if let Some(at) = p.last_used {
-            to.app_password_used(id, at, p.last_ip.as_deref().unwrap_or("")).await?;
+            to.app_password_used(dst, id, at, p.last_ip.as_deref().unwrap_or("")).await?;
         }
     }
     Ok(())
@@ -160,7 +160,7 @@ async fn copy_mailbox(
         let mut batch = Vec::with_capacity(records.len());
         let mut bytes = 0u64;
         for r in records {
-            let content = from.blob(&r.blob).await?;
+            let content = from.blob(sa, &r.blob).await?;
             bytes += content.len() as u64;
             batch.push((r.uid, r.modseq, NewMessage { content, flags: r.flags, internal_date: Some(r.internal_date) }));
         }

@@ -7,11 +7,13 @@ pub mod embedded;
 pub mod error;
 pub mod feed;
 pub mod postgres;
+pub mod routed;
 pub mod security;
 pub mod types;
 
 pub use embedded::EmbeddedStore;
 pub use postgres::{PgSettings, PostgresStore};
+pub use routed::RoutedStore;
 pub use error::StoreError;
 pub use security::{AppPassword, AuthSettings, Ban};
 pub use types::*;
@@ -77,8 +79,12 @@ pub trait Store: Send + Sync + 'static {
     }
     /// Records for the given UIDs (missing ones skipped), ascending.
     async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>>;
-    /// The raw bytes of a message.
-    async fn blob(&self, blob: &BlobId) -> Result<Vec<u8>>;
+    /// The raw bytes of a message of `account` (a [`MessageRecord::blob`] read from one of
+    /// its mailboxes). The account keeps this lookup inside one account's rows, so a store
+    /// split over several databases by account can answer it (ARCHITECTURE.md "Beyond one
+    /// database"). `NotFound` when there is no such blob; a backend whose blobs are shared
+    /// between accounts (embedded) may find another account's, which callers never ask for.
+    async fn blob(&self, account: AccountId, blob: &BlobId) -> Result<Vec<u8>>;
     /// Change flags; with `unchanged_since`, messages whose modseq is greater are left alone
     /// and returned in `StoreFlagsResult::modified` (RFC 7162 §3.1.3). Returns the new
     /// state of every message actually changed (each with its new modseq).
@@ -145,9 +151,11 @@ pub trait Store: Send + Sync + 'static {
         let _ = (account, label);
         Err(unsupported())
     }
-    /// Record a successful use (time and client address) of an app password.
-    async fn app_password_used(&self, id: i64, at: i64, ip: &str) -> Result<()> {
-        let _ = (id, at, ip);
+    /// Record a successful use (time and client address) of the account's app password
+    /// `id` (as in [`AppPassword::id`]). Names the account so that the update stays within
+    /// one account's rows (ARCHITECTURE.md "Beyond one database").
+    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
+        let _ = (account, id, at, ip);
         Err(unsupported())
     }
     /// Insert or replace the ban of `ban.key`.
@@ -233,11 +241,54 @@ pub trait Store: Send + Sync + 'static {
         Err(unsupported())
     }
 
+    // --- search index ---
+    /// SEARCH from the full-text/field index (issue 6): the UIDs of the mailbox's messages
+    /// whose `field` text contains `needle` (already lower-cased with `str::to_lowercase`;
+    /// exact substring semantics, RFC 9051 §6.4.4), among the messages already indexed,
+    /// plus the UIDs not indexed yet, which the caller must evaluate itself. `None` when
+    /// the backend has no index or cannot answer this needle (too short for trigrams):
+    /// the caller then evaluates every message. Both lists ascend.
+    async fn search_index(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        field: SearchField,
+        needle: &str,
+    ) -> Result<Option<IndexedMatches>> {
+        let _ = (account, mailbox, field, needle);
+        Ok(None)
+    }
+
     // --- maintenance ---
     /// `loft check`: verify metadata against blobs, counters, reference counts. Returns
     /// problems in plain words; empty when healthy.
     async fn check(&self) -> Result<Vec<String>>;
 }
+
+/// What `Store::search_index` searches (RFC 9051 §6.4.4): BODY and TEXT on the decoded
+/// search text (`loft_message::search_text`), FROM/TO/CC/SUBJECT on the ENVELOPE fields
+/// as [`search_field_text`] renders them, BCC on the decoded Bcc header values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SearchField {
+    Body,
+    Text,
+    From,
+    To,
+    Cc,
+    Bcc,
+    Subject,
+}
+
+/// The answer of `Store::search_index`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexedMatches {
+    /// Indexed messages that match, ascending.
+    pub matches: Vec<Uid>,
+    /// Messages not indexed yet (just appended), ascending: evaluate them directly.
+    pub unindexed: Vec<Uid>,
+}
+
+pub use embedded::fts::search_field_text;
 
 /// The content address of a message: the SHA-256 of its raw bytes, lower-case hex (the
 /// [`BlobId`] every backend uses, so identical bytes are stored once).

@@ -50,12 +50,13 @@ conformance!(
     accounts_are_isolated,
     check_healthy,
     metadata_entries,
+    search_index_matches_scan,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 25);
+    assert_eq!(suite::ALL.len(), 26);
 }
 
 // --- embedded only ---
@@ -121,7 +122,7 @@ async fn identical_messages_share_one_blob_file() {
     let (c, ci) = setup(&s, "carol").await;
     s.append(c, ci, msgs(&[1])).await.unwrap();
     let recs = s.records(c, ci, &suite::uids(&[1])).await.unwrap();
-    assert_eq!(s.blob(&recs[0].blob).await.unwrap(), suite::message(1));
+    assert_eq!(s.blob(c, &recs[0].blob).await.unwrap(), suite::message(1));
 }
 
 #[tokio::test]
@@ -166,7 +167,7 @@ async fn acknowledged_appends_survive_an_unclean_stop() {
     assert_eq!(snap.messages.len(), 20);
     let recs = s.records(a, i, &suite::uids(&(1..=20).collect::<Vec<_>>())).await.unwrap();
     for (n, r) in recs.iter().enumerate() {
-        assert_eq!(s.blob(&r.blob).await.unwrap(), suite::message(n as u32));
+        assert_eq!(s.blob(a, &r.blob).await.unwrap(), suite::message(n as u32));
     }
     assert!(s.check().await.unwrap().is_empty());
 }
@@ -192,7 +193,7 @@ async fn check_reports_missing_corrupt_and_orphan_blobs() {
     assert!(problems.iter().any(|p| p.contains(&recs[0].blob.0) && p.contains("missing")), "{problems:#?}");
     assert!(problems.iter().any(|p| p.contains(&recs[1].blob.0) && p.contains("corrupt")), "{problems:#?}");
     assert!(problems.iter().any(|p| p.contains(&orphan) && p.contains("orphan")), "{problems:#?}");
-    assert!(matches!(s.blob(&recs[0].blob).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(s.blob(a, &recs[0].blob).await, Err(StoreError::NotFound(_))));
 
     // Garbage that is not even zstd.
     std::fs::write(path(&recs[1].blob), b"garbage").unwrap();

@@ -59,12 +59,13 @@ conformance!(
     change_feed,
     accounts_are_isolated,
     check_healthy,
+    search_index_matches_scan,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 25);
+    assert_eq!(suite::ALL.len(), 26);
 }
 
 #[tokio::test]
@@ -174,7 +175,7 @@ async fn identical_messages_share_one_blob_row_per_account() {
     assert!(s.check().await.unwrap().is_empty());
     s.append(a, i, one()).await.unwrap();
     let r = s.records(a, i, &suite::uids(&[3])).await.unwrap();
-    assert_eq!(s.blob(&r[0].blob).await.unwrap(), suite::message(1));
+    assert_eq!(s.blob(a, &r[0].blob).await.unwrap(), suite::message(1));
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ transcript_dirs!(
     qresync, session, status, store, subscribe, uid_expunge, unselect,
     sort, thread, esort, within, partial, savedate,
     catenate, metadata, objectid, preview, replace, unauthenticate, utf8,
+    uidonly, list_metadata, notify, multisearch,
 );
 
 #[test]

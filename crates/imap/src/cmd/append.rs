@@ -124,7 +124,7 @@ async fn fetch_url(s: &mut Session, url: &str) -> Result<Vec<u8>, CmdError> {
     let uid = Uid::new(parsed.uid).ok_or_else(bad)?;
     let records = store.records(account, mailbox.id, &[uid]).await?;
     let record = records.first().ok_or_else(bad)?;
-    let raw = store.blob(&record.blob).await?;
+    let raw = store.blob(account, &record.blob).await?;
     let data = record.parsed.section(&raw, &parsed.section).ok_or_else(bad)?;
     Ok(super::fetch::apply_partial(&data, &parsed.partial).to_vec())
 }

@@ -35,7 +35,18 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
     let mailbox = sel.mailbox.id;
     let is_read_only = sel.is_read_only;
     let mut indices = sel.resolve(&cmd.set, cmd.numbering)?;
+    if let Some(p) = cmd.partial {
+        // RFC 9394 §3.3, §3.4: first the positions within the (UID-ordered) set, then
+        // CHANGEDSINCE filters those.
+        indices = super::search::partial_slice(&indices, p).to_vec();
+    }
     let mut attrs = effective_attrs(&cmd.attrs, cmd.numbering);
+    if s.enabled.uidonly && !cmd.attrs.contains(&FetchAttr::Uid) {
+        // RFC 9586 §3: the UIDFETCH response's number is the UID, so the UID item that
+        // UID FETCH implies is not added; it is returned only when explicitly requested
+        // (as the reference implementation mox reads the RFC).
+        attrs.retain(|a| *a != FetchAttr::Uid);
+    }
     if let Some(since) = cmd.changed_since {
         // RFC 7162 §3.1.4.1: only messages whose mod-sequence is above CHANGEDSINCE, and
         // MODSEQ is implied (placed after UID, as in the RFC's examples).
@@ -113,7 +124,7 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
             };
             let wants_blob = needs_blob || (needs_derived && record.is_some_and(|r| r.parsed.derived.is_none()));
             let raw = match (wants_blob, record) {
-                (true, Some(r)) => match store.blob(&r.blob).await {
+                (true, Some(r)) => match store.blob(account, &r.blob).await {
                     Ok(raw) => Some(raw),
                     Err(loft_store::StoreError::NotFound(_)) => {
                         any_expunged = true;
@@ -197,7 +208,9 @@ pub fn render(
 ) -> Result<(), CmdError> {
     let missing = || CmdError::Internal(loft_store::StoreError::Corrupt("message data missing for FETCH".into()));
     let utf8 = enabled.is_utf8();
-    out.raw(format!("* {} FETCH (", m.seq).as_bytes());
+    selected::write_fetch_start(out, m, enabled);
+    // RFC 9586 §3: a UIDFETCH response carries the UID as its number, so the UID item the
+    // server would add on its own (`extra`) is left out; one the client asked for stays.
     let mut first = true;
     let mut sep = |out: &mut ResponseWriter| {
         if !first {
@@ -205,6 +218,7 @@ pub fn render(
         }
         first = false;
     };
+    let extra = extra.iter().filter(|a| !(enabled.uidonly && **a == FetchAttr::Uid));
     for a in attrs.iter().chain(extra) {
         sep(out);
         match a {

@@ -24,6 +24,7 @@ pub async fn handle(s: &mut Session) -> CmdResult {
     s.flush()
         .await
         .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
+    s.release_idle_buffers();
 
     let mut poll =
         tokio::time::interval(Duration::from_millis(s.ctx.config.idle_poll_millis.max(10)));
@@ -81,6 +82,7 @@ pub async fn handle(s: &mut Session) -> CmdResult {
             s.flush()
                 .await
                 .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
+            s.release_idle_buffers();
         }
     }
 }

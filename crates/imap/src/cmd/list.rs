@@ -1,4 +1,5 @@
-//! LIST (RFC 9051 §6.3.9, LIST-EXTENDED RFC 5258, SPECIAL-USE RFC 6154, LIST-STATUS RFC 5819) and LSUB (RFC 3501 §6.3.9). State: Authenticated, Selected.
+//! LIST (RFC 9051 §6.3.9, LIST-EXTENDED RFC 5258, SPECIAL-USE RFC 6154, LIST-STATUS RFC 5819,
+//! LIST-METADATA RFC 9590) and LSUB (RFC 3501 §6.3.9). State: Authenticated, Selected.
 //!
 //! One rule decides what is listed, for LIST, LIST (SUBSCRIBED ...) and LSUB alike
 //! (RFC 5258 §3.3 rule 2): a name that matches the canonical pattern is listed when it
@@ -65,6 +66,12 @@ pub async fn handle(s: &mut Session, cmd: ListCommand) -> CmdResult {
     let utf8 = s.enabled.is_utf8();
 
     let mut status_of: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut longest_omitted: Option<usize> = None;
+    if let Some(meta) = &cmd.returns.metadata {
+        for e in &meta.entries {
+            super::metadata::check_entry(e)?;
+        }
+    }
     for entry in view.listing(&patterns, mode, want_childinfo, false) {
         let mut attrs: Vec<&str> = Vec::new();
         let mailbox = view
@@ -100,6 +107,18 @@ pub async fn handle(s: &mut Session, cmd: ListCommand) -> CmdResult {
             s.out.raw(b" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
         }
         s.out.raw(b"\r\n");
+        // RFC 9590 §3: the METADATA response of each listed mailbox follows its LIST
+        // response; mailboxes that do not exist have none.
+        if let (Some(meta), Some(m)) = (&cmd.returns.metadata, mailbox) {
+            let stored = match store.metadata(account, Some(m.id)).await {
+                Ok(stored) => stored,
+                // Deleted between the listing and now: nothing to report.
+                Err(loft_store::StoreError::NotFound(_)) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let omitted = super::metadata::write_metadata(&mut s.out, &wire, &stored, &meta.options, &meta.entries, utf8);
+            longest_omitted = longest_omitted.max(omitted);
+        }
         if cmd.returns.status.is_some()
             && let Some(&i) = view.existing.get(entry.name.as_str())
         {
@@ -110,6 +129,10 @@ pub async fn handle(s: &mut Session, cmd: ListCommand) -> CmdResult {
     // LIST responses (allowed: "the STATUS response ... MUST be returned after the LIST").
     if let Some(items) = &cmd.returns.status {
         write_statuses(s, account, &mailboxes, status_of, items).await?;
+    }
+    if let Some(n) = longest_omitted {
+        // RFC 9590 §3 with RFC 5464 §4.2.1: values over MAXSIZE were left out.
+        return Ok(Done::with_code(loft_proto_imap::Code::Other(format!("METADATA LONGENTRIES {n}")), "LIST completed"));
     }
     Ok(Done::ok("LIST completed"))
 }

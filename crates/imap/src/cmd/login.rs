@@ -93,7 +93,7 @@ pub(crate) async fn check_password(
     match (account, app_match, is_main_valid) {
         (Some(a), Some(app), _) => {
             let ip = s.peer.ip().to_string();
-            if let Err(e) = s.ctx.store.app_password_used(app.id, now, &ip).await {
+            if let Err(e) = s.ctx.store.app_password_used(a.id, app.id, now, &ip).await {
                 tracing::warn!(error = %e, "cannot record app password use");
             }
             let mut e = audit_event(s, "app_password.use", "success", mechanism);

@@ -29,47 +29,8 @@ pub async fn get(s: &mut Session, mailbox: MailboxArg, options: MetadataOptions,
     }
     let target = resolve(s, &mailbox).await?;
     let stored = s.ctx.store.metadata(account, target).await?;
-    let mut found: Vec<(String, Option<&[u8]>)> = Vec::new();
-    let mut longest_omitted: Option<usize> = None;
-    for requested in &entries {
-        let requested = requested.to_lowercase();
-        let mut any = false;
-        for (name, value) in &stored {
-            if !matches_depth(&requested, name, options.depth) || found.iter().any(|(n, _)| n == name) {
-                continue;
-            }
-            any = true;
-            // RFC 5464 §4.2.1: values over MAXSIZE are left out and reported.
-            if options.max_size.is_some_and(|max| value.len() > max as usize) {
-                longest_omitted = Some(longest_omitted.unwrap_or(0).max(value.len()));
-                continue;
-            }
-            found.push((name.clone(), Some(value.as_slice())));
-        }
-        if !any && !found.iter().any(|(n, _)| *n == requested) {
-            found.push((requested, None));
-        }
-    }
     let utf8 = s.enabled.is_utf8();
-    if !found.is_empty() {
-        s.out.raw(b"* METADATA ");
-        s.out.string(&mailbox.0, utf8);
-        s.out.raw(b" (");
-        for (i, (name, value)) in found.iter().enumerate() {
-            if i > 0 {
-                s.out.raw(b" ");
-            }
-            s.out.astring(name.as_bytes(), utf8);
-            s.out.raw(b" ");
-            match value {
-                None => s.out.raw(b"NIL"),
-                // RFC 5464 §5: value = nstring / literal8; NUL needs literal8.
-                Some(v) if v.contains(&0) => s.out.literal8(v),
-                Some(v) => s.out.string(v, utf8),
-            }
-        }
-        s.out.raw(b")\r\n");
-    }
+    let longest_omitted = write_metadata(&mut s.out, &mailbox.0, &stored, &options, &entries, utf8);
     if let Some(n) = longest_omitted {
         return Ok(Done::with_code(Code::Other(format!("METADATA LONGENTRIES {n}")), "GETMETADATA completed"));
     }
@@ -110,6 +71,60 @@ pub async fn set(s: &mut Session, mailbox: MailboxArg, entries: Vec<(String, Opt
     Ok(Done::ok("SETMETADATA completed"))
 }
 
+/// Write the `* METADATA mailbox (entry value ...)` response for the requested entries
+/// (RFC 5464 §4.2, also used by LIST RETURN (METADATA), RFC 9590 §3); returns the size of
+/// the longest value left out by MAXSIZE, for `[METADATA LONGENTRIES n]`.
+pub(crate) fn write_metadata(
+    out: &mut loft_proto_imap::ResponseWriter,
+    mailbox_wire: &[u8],
+    stored: &[(String, Vec<u8>)],
+    options: &MetadataOptions,
+    entries: &[String],
+    utf8: bool,
+) -> Option<usize> {
+    let mut found: Vec<(String, Option<&[u8]>)> = Vec::new();
+    let mut longest_omitted: Option<usize> = None;
+    for requested in entries {
+        let requested = requested.to_lowercase();
+        let mut any = false;
+        for (name, value) in stored {
+            if !matches_depth(&requested, name, options.depth) || found.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            any = true;
+            // RFC 5464 §4.2.1: values over MAXSIZE are left out and reported.
+            if options.max_size.is_some_and(|max| value.len() > max as usize) {
+                longest_omitted = Some(longest_omitted.unwrap_or(0).max(value.len()));
+                continue;
+            }
+            found.push((name.clone(), Some(value.as_slice())));
+        }
+        if !any && !found.iter().any(|(n, _)| *n == requested) {
+            found.push((requested, None));
+        }
+    }
+    if !found.is_empty() {
+        out.raw(b"* METADATA ");
+        out.string(mailbox_wire, utf8);
+        out.raw(b" (");
+        for (i, (name, value)) in found.iter().enumerate() {
+            if i > 0 {
+                out.raw(b" ");
+            }
+            out.astring(name.as_bytes(), utf8);
+            out.raw(b" ");
+            match value {
+                None => out.raw(b"NIL"),
+                // RFC 5464 §5: value = nstring / literal8; NUL needs literal8.
+                Some(v) if v.contains(&0) => out.literal8(v),
+                Some(v) => out.string(v, utf8),
+            }
+        }
+        out.raw(b")\r\n");
+    }
+    longest_omitted
+}
+
 /// "" is the server (None); otherwise the mailbox, which must exist.
 async fn resolve(s: &mut Session, mailbox: &MailboxArg) -> Result<Option<MailboxId>, CmdError> {
     if mailbox.0.is_empty() {
@@ -125,7 +140,7 @@ async fn resolve(s: &mut Session, mailbox: &MailboxArg) -> Result<Option<Mailbox
 
 /// RFC 5464 §3.2: `/private/...` or `/shared/...`, slash-separated non-empty components,
 /// no `*` or `%`, no control characters, not ending in `/`.
-fn check_entry(entry: &str) -> Result<(), CmdError> {
+pub(crate) fn check_entry(entry: &str) -> Result<(), CmdError> {
     let lower = entry.to_ascii_lowercase();
     let is_valid = (lower.starts_with("/private/") || lower.starts_with("/shared/"))
         && entry.len() <= MAX_ENTRY_NAME_BYTES

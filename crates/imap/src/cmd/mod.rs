@@ -28,6 +28,8 @@ pub mod subscribe;
 pub mod unauthenticate;
 pub mod compress;
 pub mod metadata;
+pub mod notify;
+pub mod esearch;
 // Selected state (selected helper).
 pub mod check;
 pub mod close;

@@ -96,7 +96,23 @@ pub(crate) async fn evaluate(
         n => sel.uid_at(n - 1).map(Uid::get).unwrap_or(0),
     };
     let scope = Scope { exists: sel.exists(), largest_uid, saved: sel.saved_search(), now: chrono::Utc::now().timestamp() };
-    let key = compile(&cmd.key, &scope);
+    let mut key = compile(&cmd.key, &scope);
+    let mailbox = sel.mailbox.id;
+    // Text keys first ask the store's search index (issue 6): what it answers needs no
+    // message content; only messages it has not indexed yet are evaluated below.
+    let mut queries = Vec::new();
+    key.index_queries(&mut queries);
+    if !queries.is_empty() && sel.exists() > 0 {
+        let mut answers = Vec::with_capacity(queries.len());
+        for (field, needle) in &queries {
+            let answer = store.search_index(account, mailbox, *field, needle).await?;
+            answers.push(answer.map(|a| {
+                let uids = |v: Vec<Uid>| v.into_iter().map(Uid::get).collect::<Vec<u32>>();
+                (uids(a.matches), uids(a.unindexed))
+            }));
+        }
+        key = key.apply_index(&mut answers.into_iter());
+    }
     let mut matched = Vec::new();
     let mut undecided = Vec::new();
     for i in 0..sel.exists() {
@@ -116,7 +132,6 @@ pub(crate) async fn evaluate(
         return Ok(matched);
     }
     let needs_content = key.need() == Need::Content;
-    let mailbox = sel.mailbox.id;
     for chunk in undecided.chunks(RECORD_BATCH) {
         let uids: Vec<Uid> = chunk.iter().filter_map(|&i| sel.uid_at(i)).collect();
         let records = store.records(account, mailbox, &uids).await?;
@@ -127,7 +142,7 @@ pub(crate) async fn evaluate(
             c.record = Some(rec);
             let is_match = match key.eval(&c) {
                 Some(b) => b,
-                None if needs_content => eval_with_content(store, &key, c, rec).await?,
+                None if needs_content => eval_with_content(store, account, &key, c, rec).await?,
                 None => false,
             };
             if is_match {
@@ -141,11 +156,12 @@ pub(crate) async fn evaluate(
 
 async fn eval_with_content(
     store: &dyn loft_store::Store,
+    account: loft_store::AccountId,
     key: &crate::selected::search_eval::Compiled,
     mut c: Candidate<'_>,
     rec: &MessageRecord,
 ) -> Result<bool, super::CmdError> {
-    let raw = match store.blob(&rec.blob).await {
+    let raw = match store.blob(account, &rec.blob).await {
         Ok(raw) => raw,
         // Expunged (and its blob released) since the records were read: no match.
         Err(loft_store::StoreError::NotFound(_)) => return Ok(false),

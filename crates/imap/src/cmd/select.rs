@@ -33,10 +33,8 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, params: SelectParams, 
         .mailbox(account, &name)
         .await?
         .ok_or_else(|| CmdError::no_code(Code::NonExistent, "Mailbox does not exist"))?;
-    let snapshot = store.snapshot(account, mbox.id).await?;
     // RFC 3501 §6.3.2: EXAMINE must not take \Recent away from anyone; SELECT claims it.
-    let recent = if read_only { None } else { Some(store.claim_recent(account, mbox.id).await?) };
-    let sel = Selected::from_snapshot(snapshot, read_only, recent)?;
+    let sel = Selected::open(&store, account, mbox, read_only).await?;
 
     let out = &mut s.out;
     selected::write_exists(out, sel.exists());
@@ -58,7 +56,8 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, params: SelectParams, 
     sel.write_flags(out);
     if !s.enabled.imap4rev2 {
         // RFC 3501 §6.3.1: [UNSEEN n] names the first unseen message (omitted when none).
-        if let Some(first) = sel.first_unseen() {
+        // After ENABLE UIDONLY no message numbers are sent (RFC 9586 §3), so it is left out.
+        if let Some(first) = sel.first_unseen().filter(|_| !s.enabled.uidonly) {
             out.untagged_status(Status::Ok, Some(&Code::Unseen(first)), "First unseen");
         }
     } else {

@@ -5,7 +5,7 @@ use loft_store::{FlagOp, ModSeq, Uid};
 
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
-use crate::selected::{self, flags_from_wire, sets::render_set, write_flags_fetch, write_modseq_fetch};
+use crate::selected::{self, flags_from_wire, sets::render_set, write_flags_fetch, write_modseq_fetch_in};
 
 pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
     // RFC 9051 §2.3.2: `\Recent` is refused by the decoder; other `\Word` flag-extensions
@@ -62,7 +62,7 @@ pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
         } else if s.enabled.condstore && changed.binary_search(&m.uid).is_ok() {
             // RFC 7162 §3.1.3: even with .SILENT a CONDSTORE client gets the new MODSEQ of
             // every message this STORE changed (with UID, §3.2.4).
-            write_modseq_fetch(&mut s.out, &m);
+            write_modseq_fetch_in(&mut s.out, &m, &s.enabled);
         }
         selected::flush_if_big(s).await?;
     }

@@ -32,7 +32,7 @@ pub async fn handle(s: &mut Session, cmd: ThreadCommand) -> CmdResult {
     let with_refs = cmd.algorithm == ThreadAlgorithm::References;
     let mut msgs = Vec::with_capacity(records.len());
     for (index, rec) in &records {
-        msgs.push(thread_msg(store.as_ref(), *index, rec, with_refs).await?);
+        msgs.push(thread_msg(store.as_ref(), account, *index, rec, with_refs).await?);
     }
     let threads = match cmd.algorithm {
         ThreadAlgorithm::OrderedSubject => threading::ordered_subject(&msgs),
@@ -64,6 +64,7 @@ pub async fn handle(s: &mut Session, cmd: ThreadCommand) -> CmdResult {
 
 async fn thread_msg(
     store: &dyn Store,
+    account: loft_store::AccountId,
     index: u32,
     rec: &MessageRecord,
     with_refs: bool,
@@ -86,7 +87,7 @@ async fn thread_msg(
         .and_then(|v| sortkeys::msg_ids(v).into_iter().next());
     // RFC 5256 §3: References if it has valid ids, else the first valid In-Reply-To id.
     if may_have_references(rec, env.in_reply_to.is_some(), env.message_id.as_deref()) {
-        match store.blob(&rec.blob).await {
+        match store.blob(account, &rec.blob).await {
             Ok(raw) => {
                 for v in loft_message::header_values(&raw, "References") {
                     m.references.extend(sortkeys::msg_ids(v.as_bytes()));

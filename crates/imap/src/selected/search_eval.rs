@@ -11,7 +11,7 @@ use std::cell::OnceCell;
 
 use chrono::NaiveDate;
 use loft_proto_imap::{SearchKey, SequenceSet};
-use loft_store::{Flags, MessageRecord};
+use loft_store::{Flags, MessageRecord, SearchField};
 
 use super::sets;
 
@@ -33,6 +33,13 @@ pub enum Compiled {
     Unkeyword(String),
     /// Header field name, lower-cased needle; empty needle: the field exists.
     Header(String, String),
+    /// FROM/TO/CC/SUBJECT on the ENVELOPE structure (RFC 9051 §6.4.4), compared as
+    /// `loft_store::search_field_text` renders it; lower-cased needle.
+    Envelope(SearchField, String),
+    /// A text key answered by the store's search index: `hits` match (UIDs, ascending),
+    /// `unindexed` are evaluated with `fallback` (the original key), every other
+    /// message does not match.
+    Indexed { hits: Vec<u32>, unindexed: Vec<u32>, fallback: Box<Compiled> },
     Body(String),
     Text(String),
     Before(NaiveDate),
@@ -148,11 +155,14 @@ pub fn compile(key: &SearchKey, scope: &Scope) -> Compiled {
         K::Old => Compiled::Not(Box::new(Compiled::Recent)),
         K::Keyword(k) => Compiled::Keyword(k.clone()),
         K::Unkeyword(k) => Compiled::Unkeyword(k.clone()),
+        // RFC 9051 §6.4.4: FROM/TO/CC/SUBJECT search "the envelope structure's" field,
+        // which the store keeps parsed: no message content is read. BCC is not among the
+        // envelope fields the store renders, so it reads the header.
         K::Bcc(s) => Compiled::Header("bcc".into(), lower(s)),
-        K::Cc(s) => Compiled::Header("cc".into(), lower(s)),
-        K::From(s) => Compiled::Header("from".into(), lower(s)),
-        K::To(s) => Compiled::Header("to".into(), lower(s)),
-        K::Subject(s) => Compiled::Header("subject".into(), lower(s)),
+        K::Cc(s) => Compiled::Envelope(SearchField::Cc, lower(s)),
+        K::From(s) => Compiled::Envelope(SearchField::From, lower(s)),
+        K::To(s) => Compiled::Envelope(SearchField::To, lower(s)),
+        K::Subject(s) => Compiled::Envelope(SearchField::Subject, lower(s)),
         K::Header(name, s) => Compiled::Header(name.clone(), lower(s)),
         K::Body(s) => Compiled::Body(lower(s)),
         K::Text(s) => Compiled::Text(lower(s)),
@@ -187,7 +197,14 @@ impl Compiled {
             // THREADID needs the content only for messages stored before the thread root
             // was derived at ingest; the others decide on the record.
             Compiled::Header(..) | Compiled::Body(_) | Compiled::Text(_) | Compiled::ThreadId(_) => Need::Content,
-            Compiled::EmailId(_) => Need::Record,
+            Compiled::EmailId(_) | Compiled::Envelope(..) => Need::Record,
+            Compiled::Indexed { unindexed, fallback, .. } => {
+                if unindexed.is_empty() {
+                    Need::View
+                } else {
+                    fallback.need()
+                }
+            }
             Compiled::Before(_)
             | Compiled::Older(_)
             | Compiled::Younger(_)
@@ -256,6 +273,18 @@ impl Compiled {
             Compiled::ThreadId(id) => m.record.and_then(|r| {
                 crate::objectid::derived(r, m.raw).map(|d| crate::objectid::thread_id(&r.blob, &d) == *id)
             }),
+            Compiled::Envelope(field, needle) => m.record.map(|r| {
+                loft_store::search_field_text(&r.parsed.envelope, *field).is_some_and(|t| t.contains(needle.as_str()))
+            }),
+            Compiled::Indexed { hits, unindexed, fallback } => {
+                if hits.binary_search(&m.uid).is_ok() {
+                    Some(true)
+                } else if unindexed.binary_search(&m.uid).is_ok() {
+                    fallback.eval(m)
+                } else {
+                    Some(false)
+                }
+            }
             Compiled::Header(name, needle) => m.raw.map(|raw| {
                 let values = loft_message::header_values(raw, name);
                 // RFC 9051 §6.4.4 HEADER: an empty string matches every message that has
@@ -272,6 +301,55 @@ impl Compiled {
             Compiled::Text(needle) => m.raw.map(|raw| {
                 m.text_cache[1].get_or_init(|| loft_message::search_text(raw, true).to_lowercase()).contains(needle.as_str())
             }),
+        }
+    }
+}
+
+impl Compiled {
+    /// The question the store's search index can answer for this key, if any.
+    pub fn index_query(&self) -> Option<(SearchField, &str)> {
+        match self {
+            Compiled::Body(n) => Some((SearchField::Body, n)),
+            Compiled::Text(n) => Some((SearchField::Text, n)),
+            Compiled::Envelope(f, n) => Some((*f, n)),
+            Compiled::Header(name, n) if name.eq_ignore_ascii_case("bcc") => Some((SearchField::Bcc, n)),
+            _ => None,
+        }
+    }
+
+    /// Every key the index could answer, in tree order.
+    pub fn index_queries(&self, out: &mut Vec<(SearchField, String)>) {
+        match self {
+            Compiled::And(v) => v.iter().for_each(|k| k.index_queries(out)),
+            Compiled::Or(a, b) => {
+                a.index_queries(out);
+                b.index_queries(out);
+            }
+            Compiled::Not(k) => k.index_queries(out),
+            k => {
+                if let Some((f, n)) = k.index_query() {
+                    out.push((f, n.to_string()));
+                }
+            }
+        }
+    }
+
+    /// Replaces the keys answered by the index (`answers`, as `index_queries` listed
+    /// them: None where the index could not answer) with `Indexed`.
+    pub fn apply_index(self, answers: &mut std::vec::IntoIter<Option<(Vec<u32>, Vec<u32>)>>) -> Compiled {
+        match self {
+            Compiled::And(v) => Compiled::And(v.into_iter().map(|k| k.apply_index(answers)).collect()),
+            Compiled::Or(a, b) => {
+                let a = a.apply_index(answers);
+                let b = b.apply_index(answers);
+                Compiled::Or(Box::new(a), Box::new(b))
+            }
+            Compiled::Not(k) => Compiled::Not(Box::new(k.apply_index(answers))),
+            k if k.index_query().is_some() => match answers.next().flatten() {
+                Some((hits, unindexed)) => Compiled::Indexed { hits, unindexed, fallback: Box::new(k) },
+                None => k,
+            },
+            k => k,
         }
     }
 }

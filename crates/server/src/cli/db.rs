@@ -22,6 +22,15 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Migrate { location } => {
             let config = location.config()?;
+            if let StoreSettings::Routed(routed) = &config.store {
+                for c in &routed.clusters {
+                    let (before, after) = PostgresStore::migrate(&c.pg)
+                        .await
+                        .with_context(|| format!("cannot migrate the PostgreSQL schema of cluster {}", c.id))?;
+                    println!("cluster {}: schema version {before} -> {after}", c.id);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let StoreSettings::Postgres(pg) = &config.store else {
                 return Err(crate::UsageError(
                     "`loft db migrate` is for [store] backend = \"postgres\"; the embedded store migrates itself when opened"

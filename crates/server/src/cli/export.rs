@@ -80,7 +80,7 @@ pub async fn run(
         for chunk in uids.chunks(CHUNK) {
             for r in store.records(account.id, snap.mailbox.id, chunk).await? {
                 let bytes = store
-                    .blob(&r.blob)
+                    .blob(account.id, &r.blob)
                     .await
                     .with_context(|| format!("cannot read message {name} UID {}", r.uid.get()))?;
                 match &mut mbox_out {

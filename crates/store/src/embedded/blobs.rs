@@ -62,56 +62,29 @@ impl BlobDir {
         self.path(hash).is_file()
     }
 
-    /// Durably writes an already compressed blob.
-    pub(crate) fn write(&self, hash: &Hash, compressed: &[u8]) -> io::Result<()> {
-        let hex = hex::encode(hash);
-        let dir = self.root.join(&hex[..2]);
-        if !dir.is_dir() {
-            fs::create_dir_all(&dir)?;
-            sync_dir(&self.root)?;
-        }
-        let tmp = self.root.join("tmp").join(format!(
-            "{hex}.{}.{:016x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        let result = (|| {
-            let mut f = File::create(&tmp)?;
-            f.write_all(compressed)?;
-            f.sync_data()?;
-            drop(f);
-            fs::rename(&tmp, dir.join(&hex[2..]))?;
-            sync_dir(&dir)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
-    }
-
-    /// Durably writes many already compressed blobs: the same steps as [`BlobDir::write`],
-    /// but the file fsyncs run on `WRITE_THREADS` threads at once (ext4 and XFS commit
-    /// concurrent fsyncs in one journal transaction) and each directory is fsynced once per
-    /// batch instead of once per file. Import of many small messages is bounded by fsync
-    /// latency; this makes it several times faster. Every file is durable on Ok.
-    pub(crate) fn write_many(&self, items: &[(Hash, Vec<u8>)]) -> io::Result<()> {
-        if items.len() <= 1 {
-            return items.iter().try_for_each(|(h, c)| self.write(h, c));
-        }
+    /// Durably writes the files of many already compressed blobs but leaves the fsync of
+    /// their directories to the caller (the group commit in db.rs syncs the directories
+    /// of a whole batch at once, before the commit that makes rows refer to the files).
+    /// Returns those directories. File fsyncs run on up to `WRITE_THREADS` threads.
+    pub(crate) fn write_files(&self, items: &[(Hash, Vec<u8>)]) -> io::Result<Vec<PathBuf>> {
         let mut dirs: Vec<PathBuf> = Vec::new();
         let mut new_dir = false;
         for (hash, _) in items {
             let dir = self.root.join(&hex::encode(hash)[..2]);
-            if !dir.is_dir() {
-                fs::create_dir_all(&dir)?;
-                new_dir = true;
-            }
             if !dirs.contains(&dir) {
+                if !dir.is_dir() {
+                    fs::create_dir_all(&dir)?;
+                    new_dir = true;
+                }
                 dirs.push(dir);
             }
         }
         if new_dir {
             sync_dir(&self.root)?;
+        }
+        if items.len() <= 1 {
+            items.iter().try_for_each(|(h, c)| self.write_file(h, c))?;
+            return Ok(dirs);
         }
         let threads = WRITE_THREADS.min(items.len());
         let per = items.len().div_ceil(threads);
@@ -122,12 +95,7 @@ impl BlobDir {
                 .collect();
             handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob writer panicked"))))
         })?;
-        let per = dirs.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                dirs.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|d| sync_dir(d)))).collect();
-            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob writer panicked"))))
-        })
+        Ok(dirs)
     }
 
     /// Temp file, fsync, rename into place; the directory is fsynced by the caller.
@@ -159,6 +127,21 @@ impl BlobDir {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+
+    /// Removes many blob files, on up to `WRITE_THREADS` threads; missing files are not
+    /// an error.
+    pub(crate) fn remove_many(&self, hashes: &[Hash]) -> io::Result<()> {
+        if hashes.len() <= 1 {
+            return hashes.iter().try_for_each(|h| self.remove(h));
+        }
+        let threads = WRITE_THREADS.min(hashes.len());
+        let per = hashes.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                hashes.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|h| self.remove(h)))).collect();
+            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob remover panicked"))))
+        })
     }
 
     /// Every blob file present, and the paths of files that are not blobs.
@@ -215,6 +198,21 @@ pub(crate) fn parse_hex(s: &str) -> Option<Hash> {
     let mut out = [0u8; 32];
     hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
+}
+
+/// Fsyncs directories, in parallel when there are several (concurrent fsyncs share one
+/// journal commit on ext4 and XFS).
+pub(crate) fn sync_dirs(dirs: &[PathBuf]) -> io::Result<()> {
+    if dirs.len() <= 1 {
+        return dirs.iter().try_for_each(|d| sync_dir(d));
+    }
+    let threads = WRITE_THREADS.min(dirs.len());
+    let per = dirs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            dirs.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|d| sync_dir(d)))).collect();
+        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob dir sync panicked"))))
+    })
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {

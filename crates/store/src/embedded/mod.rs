@@ -13,6 +13,7 @@
 mod blobs;
 mod check;
 mod db;
+pub mod fts;
 mod mailboxes;
 mod messages;
 mod metadata;
@@ -61,6 +62,8 @@ struct Inner {
     blobs: Arc<BlobDir>,
     feed: Feed,
     data_dir: PathBuf,
+    /// The background search indexer's controls (fts.rs).
+    fts: Arc<fts::Indexer>,
 }
 
 impl std::fmt::Debug for EmbeddedStore {
@@ -83,11 +86,24 @@ impl EmbeddedStore {
         })
         .await?;
         db.write(|c| transfer::ensure_indexes(c)).await?;
-        Ok(EmbeddedStore { inner: Arc::new(Inner { db, blobs: Arc::new(blobs), feed: Feed::new(), data_dir }) })
+        let inner = Arc::new(Inner { db, blobs: Arc::new(blobs), feed: Feed::new(), data_dir, fts: Default::default() });
+        fts::spawn(&inner);
+        Ok(EmbeddedStore { inner })
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.inner.data_dir
+    }
+
+    /// Pauses (true) or resumes the background search indexer (fts.rs); searches stay
+    /// correct either way (unindexed messages are scanned). For tests and maintenance.
+    pub fn set_search_indexer_paused(&self, paused: bool) {
+        fts::set_paused(&self.inner, paused);
+    }
+
+    /// Indexes every message not yet in the search index, now.
+    pub async fn index_all(&self) -> Result<()> {
+        fts::catch_up(&self.inner).await
     }
 
     /// The sending side of this store's change feed.
@@ -172,9 +188,9 @@ impl Store for EmbeddedStore {
         let label = label.to_string();
         self.inner.db.write(move |c| security::revoke_app_password(c, account, &label)).await
     }
-    async fn app_password_used(&self, id: i64, at: i64, ip: &str) -> Result<()> {
+    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
         let ip = ip.to_string();
-        self.inner.db.write(move |c| security::app_password_used(c, id, at, &ip)).await
+        self.inner.db.write(move |c| security::app_password_used(c, account, id, at, &ip)).await
     }
     async fn add_ban(&self, ban: &crate::Ban) -> Result<()> {
         let ban = ban.clone();
@@ -291,21 +307,26 @@ impl Store for EmbeddedStore {
 
         let mut force = false;
         for _ in 0..APPEND_ATTEMPTS {
-            let new_blobs = self.write_blobs(&contents, &prepared, if force { None } else { Some(&known) }).await?;
+            let (new_blobs, dirs) =
+                self.stage_blobs(&contents, &prepared, if force { None } else { Some(&known) }).await?;
             let written: Vec<Hash> = new_blobs.keys().copied().collect();
-            let blobs = self.inner.blobs.clone();
+            let (blobs, gc) = (self.inner.blobs.clone(), self.inner.blobs.clone());
             let p = prepared.clone();
+            // Group commit (db.rs): the blob directories are fsynced with the batch's,
+            // then this append commits together with concurrent ones.
             let outcome = self
                 .inner
                 .db
-                .write(move |c| {
-                    let outcome = messages::append(c, &blobs, account, mailbox, &p, &new_blobs);
-                    if !matches!(outcome, Ok(AppendOutcome::Done { .. })) {
-                        // Files this attempt wrote that no committed row refers to.
-                        sql::gc_blobs(c, &blobs, &written);
-                    }
-                    outcome
-                })
+                .write_grouped(
+                    dirs,
+                    move |c| messages::append(c, &blobs, account, mailbox, &p, &new_blobs),
+                    move |c, outcome| {
+                        if !matches!(outcome, Some(AppendOutcome::Done { .. })) {
+                            // Files this attempt wrote that no committed row refers to.
+                            sql::gc_blobs(c, &gc, &written);
+                        }
+                    },
+                )
                 .await?;
             match outcome {
                 AppendOutcome::Done { result, mailbox, modseq } => {
@@ -372,7 +393,10 @@ impl Store for EmbeddedStore {
         .await
     }
 
-    async fn blob(&self, blob: &BlobId) -> Result<Vec<u8>> {
+    async fn blob(&self, account: AccountId, blob: &BlobId) -> Result<Vec<u8>> {
+        // Blob files are shared by every account of the one embedded store (deduplicated
+        // by content); the account is only needed to route a split store.
+        let _ = account;
         let hash = blobs::parse_hex(&blob.0).ok_or(StoreError::NotFound("blob"))?;
         let blobs = self.inner.blobs.clone();
         blocking(move || match blobs.read(&hash) {
@@ -397,7 +421,11 @@ impl Store for EmbeddedStore {
         let (result, modseq) = self
             .inner
             .db
-            .write(move |c| messages::store_flags(c, account, mailbox, &uids, op, &flags, unchanged_since))
+            .write_grouped(
+                Vec::new(),
+                move |c| messages::store_flags(c, account, mailbox, &uids, op, &flags, unchanged_since),
+                |_, _| {},
+            )
             .await?;
         if let Some(m) = modseq {
             self.publish_mailbox(account, mailbox, m);
@@ -416,14 +444,19 @@ impl Store for EmbeddedStore {
     async fn expunge(&self, account: AccountId, mailbox: MailboxId, uids: Option<&[Uid]>) -> Result<Vec<Uid>> {
         let uids = uids.map(messages::uid_list);
         let blobs = self.inner.blobs.clone();
-        let (expunged, modseq) = self
+        let (expunged, modseq, _) = self
             .inner
             .db
-            .write(move |c| {
-                let (expunged, modseq, dead) = messages::expunge(c, account, mailbox, uids.as_deref())?;
-                sql::gc_blobs(c, &blobs, &dead);
-                Ok((expunged, modseq))
-            })
+            .write_grouped(
+                Vec::new(),
+                move |c| messages::expunge(c, account, mailbox, uids.as_deref()),
+                // After the commit that dropped the last references.
+                move |c, done| {
+                    if let Some((_, _, dead)) = done {
+                        messages::gc_blobs(c, &blobs, dead);
+                    }
+                },
+            )
             .await?;
         if let Some(m) = modseq {
             self.publish_mailbox(account, mailbox, m);
@@ -467,6 +500,17 @@ impl Store for EmbeddedStore {
         self.restore_state(account, mailbox, state).await
     }
 
+    async fn search_index(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        field: crate::SearchField,
+        needle: &str,
+    ) -> Result<Option<crate::IndexedMatches>> {
+        let needle = needle.to_string();
+        self.inner.db.read(move |c| fts::search(c, account, mailbox, field, &needle)).await
+    }
+
     async fn check(&self) -> Result<Vec<String>> {
         let blobs = self.inner.blobs.clone();
         self.inner.db.read(move |c| check::check(c, &blobs)).await
@@ -476,7 +520,11 @@ impl Store for EmbeddedStore {
 impl EmbeddedStore {
     async fn copy_move(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId, is_move: bool) -> Result<CopyResult> {
         let uids = messages::uid_list(uids);
-        let copied = self.inner.db.write(move |c| messages::copy_move(c, account, from, &uids, to, is_move)).await?;
+        let copied = self
+            .inner
+            .db
+            .write_grouped(Vec::new(), move |c| messages::copy_move(c, account, from, &uids, to, is_move), |_, _| {})
+            .await?;
         for (mailbox, modseq) in copied.changed {
             self.publish_mailbox(account, mailbox, modseq);
         }
@@ -491,6 +539,21 @@ impl EmbeddedStore {
         prepared: &Arc<Vec<Prepared>>,
         known: Option<&HashSet<Hash>>,
     ) -> Result<HashMap<Hash, NewBlob>> {
+        let (out, dirs) = self.stage_blobs(contents, prepared, known).await?;
+        if !dirs.is_empty() {
+            blocking(move || Ok(blobs::sync_dirs(&dirs)?)).await?;
+        }
+        Ok(out)
+    }
+
+    /// As [`Self::write_blobs`], but each file is only fsynced: the directories returned
+    /// must be fsynced before a commit refers to the files (the group commit does it).
+    async fn stage_blobs(
+        &self,
+        contents: &Arc<Vec<NewMessage>>,
+        prepared: &Arc<Vec<Prepared>>,
+        known: Option<&HashSet<Hash>>,
+    ) -> Result<(HashMap<Hash, NewBlob>, Vec<PathBuf>)> {
         let mut todo: Vec<usize> = Vec::new();
         let mut seen: HashSet<Hash> = HashSet::new();
         for (i, p) in prepared.iter().enumerate() {
@@ -500,7 +563,7 @@ impl EmbeddedStore {
             todo.push(i);
         }
         if todo.is_empty() {
-            return Ok(HashMap::new());
+            return Ok((HashMap::new(), Vec::new()));
         }
         let (contents, prepared, blobs) = (contents.clone(), prepared.clone(), self.inner.blobs.clone());
         blocking(move || {
@@ -513,9 +576,9 @@ impl EmbeddedStore {
                 files.push((hash, blobs::compress(raw)?));
                 out.insert(hash, NewBlob { size: prepared[i].size, parsed_json });
             }
-            // One batch: fsyncs in parallel, each directory synced once (blobs.rs).
-            blobs.write_many(&files)?;
-            Ok(out)
+            // One batch: file fsyncs in parallel (blobs.rs); directories synced by the caller.
+            let dirs = blobs.write_files(&files)?;
+            Ok((out, dirs))
         })
         .await
     }

@@ -141,6 +141,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     tx.execute_batch(SECURITY_TABLES)?;
     tx.execute_batch(super::metadata::METADATA_TABLES)?;
     super::savedate::migrate(&tx)?;
+    tx.execute_batch(super::fts::FTS_TABLES)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())

@@ -198,8 +198,13 @@ pub(crate) async fn revoke_app_password(client: &Client, account: AccountId, lab
     if n == 0 { Err(StoreError::NotFound("app password").into()) } else { Ok(()) }
 }
 
-pub(crate) async fn app_password_used(client: &Client, id: i64, at: i64, ip: &str) -> PgResult<()> {
-    client.execute("UPDATE app_passwords SET last_used = $2, last_ip = $3 WHERE id = $1", &[&id, &at, &ip]).await?;
+pub(crate) async fn app_password_used(client: &Client, account: AccountId, id: i64, at: i64, ip: &str) -> PgResult<()> {
+    client
+        .execute(
+            "UPDATE app_passwords SET last_used = $3, last_ip = $4 WHERE account_id = $1 AND id = $2",
+            &[&account.0, &id, &at, &ip],
+        )
+        .await?;
     Ok(())
 }
 

@@ -392,19 +392,14 @@ pub(crate) async fn records(
         .collect()
 }
 
-/// The zstd frame of a blob. `Store::blob` names only the content address, so without
-/// an account this looks the hash up in any account (the bytes are the same).
-pub(crate) async fn blob_data(client: &Client, account: Option<AccountId>, blob: &BlobId) -> PgResult<Vec<u8>> {
+/// The zstd frame of one of the account's blobs (the key leads with the account: no
+/// lookup spans accounts).
+pub(crate) async fn blob_data(client: &Client, account: AccountId, blob: &BlobId) -> PgResult<Vec<u8>> {
     let hash = match hex::decode(&blob.0) {
         Ok(h) if h.len() == 32 => h,
         _ => return Err(StoreError::NotFound("blob").into()),
     };
-    let row = match account {
-        Some(a) => {
-            client.query_opt("SELECT data FROM blobs WHERE account_id = $1 AND sha256 = $2", &[&a.0, &hash]).await?
-        }
-        None => client.query_opt("SELECT data FROM blobs WHERE sha256 = $1 LIMIT 1", &[&hash]).await?,
-    };
+    let row = client.query_opt("SELECT data FROM blobs WHERE account_id = $1 AND sha256 = $2", &[&account.0, &hash]).await?;
     Ok(row.ok_or(StoreError::NotFound("blob"))?.get(0))
 }
 

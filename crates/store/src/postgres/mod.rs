@@ -297,7 +297,7 @@ pub fn validate_url(url: &str) -> std::result::Result<(), String> {
     url.parse::<tokio_postgres::Config>().map(|_| ()).map_err(|e| format!("invalid PostgreSQL URL: {e}"))
 }
 
-fn pg_config(settings: &PgSettings) -> Result<tokio_postgres::Config> {
+pub(crate) fn pg_config(settings: &PgSettings) -> Result<tokio_postgres::Config> {
     let mut config: tokio_postgres::Config =
         settings.url.parse().map_err(|e| StoreError::Invalid(format!("invalid PostgreSQL URL: {e}")))?;
     let mut options = config.get_options().unwrap_or("").to_string();
@@ -312,7 +312,7 @@ fn pg_config(settings: &PgSettings) -> Result<tokio_postgres::Config> {
     Ok(config)
 }
 
-fn describe(config: &tokio_postgres::Config) -> String {
+pub(crate) fn describe(config: &tokio_postgres::Config) -> String {
     let host = match config.get_hosts().first() {
         Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
         Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
@@ -322,7 +322,7 @@ fn describe(config: &tokio_postgres::Config) -> String {
     format!("{host}:{port}/{}", config.get_dbname().unwrap_or("(default)"))
 }
 
-fn pool_error(e: &deadpool_postgres::PoolError) -> String {
+pub(crate) fn pool_error(e: &deadpool_postgres::PoolError) -> String {
     match e {
         deadpool_postgres::PoolError::Backend(e) => db_message(e),
         other => other.to_string(),
@@ -439,9 +439,9 @@ impl Store for PostgresStore {
         self.finish_records(account, raw).await
     }
 
-    async fn blob(&self, blob: &BlobId) -> Result<Vec<u8>> {
+    async fn blob(&self, account: AccountId, blob: &BlobId) -> Result<Vec<u8>> {
         let client = self.client().await?;
-        let data = messages::blob_data(&client, None, blob).await?;
+        let data = messages::blob_data(&client, account, blob).await?;
         decompress(data).await
     }
 
@@ -531,9 +531,9 @@ impl Store for PostgresStore {
         Ok(accounts::revoke_app_password(&client, account, label).await?)
     }
 
-    async fn app_password_used(&self, id: i64, at: i64, ip: &str) -> Result<()> {
+    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
         let client = self.client().await?;
-        Ok(accounts::app_password_used(&client, id, at, ip).await?)
+        Ok(accounts::app_password_used(&client, account, id, at, ip).await?)
     }
 
     async fn add_ban(&self, ban: &Ban) -> Result<()> {
@@ -666,7 +666,7 @@ impl PostgresStore {
                         Err(_) => {
                             let id = BlobId(hex::encode(&r.sha256));
                             let client = self.client().await?;
-                            let raw = decompress(messages::blob_data(&client, Some(account), &id).await?).await?;
+                            let raw = decompress(messages::blob_data(&client, account, &id).await?).await?;
                             blocking(move || parse::from_json(&parse::to_json(&raw), || unreachable_raw())).await?
                         }
                     };

@@ -17,7 +17,7 @@ use crate::StoreError;
 
 /// Migrations in order; the schema version is the number applied. Never edit a released
 /// step: add one.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The version this binary writes and understands.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -50,7 +50,7 @@ CREATE TABLE app_passwords (
     PRIMARY KEY (account_id, id),
     UNIQUE (account_id, label)
 );
--- `Store::app_password_used` names only the id.
+-- (Dropped in V3: `Store::app_password_used` names the account since.)
 CREATE INDEX app_passwords_id ON app_passwords (id);
 
 -- Per client address, not per account: global by nature.
@@ -94,7 +94,7 @@ CREATE TABLE blobs (
     PRIMARY KEY (account_id, sha256)
 );
 ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;
--- `Store::blob` names only the content address.
+-- (Dropped in V3: `Store::blob` names the account since.)
 CREATE INDEX blobs_sha256 ON blobs (sha256);
 
 CREATE TABLE messages (
@@ -149,6 +149,14 @@ CREATE TABLE metadata (
     value      bytea NOT NULL,
     PRIMARY KEY (account_id, mailbox_id, entry)
 );
+"#;
+
+/// Every query now names the account (`Store::blob` and `Store::app_password_used` take
+/// it), so the two indexes that served account-less lookups go: no query needs an index
+/// that does not lead with `account_id` (ARCHITECTURE.md "Beyond one database").
+const V3: &str = r#"
+DROP INDEX IF EXISTS blobs_sha256;
+DROP INDEX IF EXISTS app_passwords_id;
 "#;
 
 /// The schema version of the database; 0 when it has none yet.

@@ -136,6 +136,19 @@ impl TestCluster {
         let _ = driver.await;
     }
 
+    /// Runs a query on the database at `url` and returns the first column of every row as
+    /// `i64` (test checks, e.g. which account ids a table holds; panics on failure).
+    pub async fn query_i64(url: &str, sql: &str) -> Vec<i64> {
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        let driver = tokio::spawn(conn);
+        let rows = client.query(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        drop(client);
+        let _ = driver.await;
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
     /// Stops the server (immediate mode: nothing to keep) and removes its directory.
     pub fn stop(&self) {
         let Ok(mut stopped) = self.stopped.lock() else { return };

@@ -11,10 +11,12 @@ use chrono::{DateTime, FixedOffset};
 use loft_store::*;
 use tokio::sync::broadcast::error::TryRecvError;
 
+pub mod fts;
 pub mod metadata;
 pub mod savedate;
 pub mod transfer;
 pub mod vanished;
+pub use fts::search_index_matches_scan;
 pub use metadata::metadata_entries;
 pub use savedate::save_date_on_save;
 pub use transfer::{append_keeping_uids, import_dedup_lookup};
@@ -94,6 +96,7 @@ all!(
     import_dedup_lookup,
     append_keeping_uids,
     save_date_on_save,
+    search_index_matches_scan,
 );
 
 pub async fn run_all(s_for_each: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Box<dyn Store>>>>) {
@@ -331,11 +334,11 @@ pub async fn append_snapshot_records_blob(s: &dyn Store) {
     assert_eq!(recs[0].size as usize, message(1).len());
     assert_eq!(recs[0].flags, snap.messages[0].flags);
     assert_eq!(recs[1].modseq, snap.messages[2].modseq);
-    assert_eq!(s.blob(&recs[0].blob).await.unwrap(), message(1));
-    assert_eq!(s.blob(&recs[1].blob).await.unwrap(), message(3));
+    assert_eq!(s.blob(a, &recs[0].blob).await.unwrap(), message(1));
+    assert_eq!(s.blob(a, &recs[1].blob).await.unwrap(), message(3));
     assert_eq!(recs[0].parsed.root.body_end, message(1).len());
-    assert!(matches!(s.blob(&BlobId("../../etc/passwd".into())).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(s.blob(&BlobId("0".repeat(64))).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(s.blob(a, &BlobId("../../etc/passwd".into())).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(s.blob(a, &BlobId("0".repeat(64))).await, Err(StoreError::NotFound(_))));
     // Many UIDs at once (range scan path).
     let many: Vec<NewMessage> = (10..60).map(|n| new_message(n, Flags::default())).collect();
     s.append(a, i, many).await.unwrap();
@@ -481,7 +484,7 @@ pub async fn copy_messages(s: &dyn Store) {
     assert_eq!(snap.status.recent, 3);
     assert_eq!(s.status(a, i).await.unwrap().messages, 3, "copy leaves the source alone");
     let recs = s.records(a, dst.id, &uids(&[2])).await.unwrap();
-    assert_eq!(s.blob(&recs[0].blob).await.unwrap(), message(1));
+    assert_eq!(s.blob(a, &recs[0].blob).await.unwrap(), message(1));
     // Nothing matched: empty result.
     assert!(s.copy(a, i, &uids(&[77]), dst.id).await.unwrap().pairs.is_empty());
     // Copy into the same mailbox.
@@ -490,7 +493,7 @@ pub async fn copy_messages(s: &dyn Store) {
     // Expunging the original leaves the copy readable.
     s.store_flags(a, i, &uids(&[1]), FlagOp::Add, &flags(Flags::DELETED, &[]), None).await.unwrap();
     s.expunge(a, i, None).await.unwrap();
-    assert_eq!(s.blob(&recs[0].blob).await.unwrap(), message(1));
+    assert_eq!(s.blob(a, &recs[0].blob).await.unwrap(), message(1));
     assert!(s.check().await.unwrap().is_empty(), "{:?}", s.check().await.unwrap());
 }
 
@@ -517,7 +520,7 @@ pub async fn move_messages(s: &dyn Store) {
     assert_eq!(snap.status.uid_next, 5);
     assert!(s.check().await.unwrap().is_empty(), "{:?}", s.check().await.unwrap());
     let recs = s.records(a, dst, &uids(&[1, 2])).await.unwrap();
-    assert_eq!(s.blob(&recs[1].blob).await.unwrap(), message(3));
+    assert_eq!(s.blob(a, &recs[1].blob).await.unwrap(), message(3));
 }
 
 pub async fn claim_recent(s: &dyn Store) {

@@ -29,7 +29,9 @@ pub async fn security_records(s: &dyn Store) {
     ));
     s.add_app_password(bob, "phone", "sha256:cc", 102, None).await.unwrap();
     s.add_app_password(alice, "laptop", "sha256:dd", 103, None).await.unwrap();
-    s.app_password_used(id, 150, "192.0.2.7").await.unwrap();
+    s.app_password_used(alice, id, 150, "192.0.2.7").await.unwrap();
+    // Another account cannot touch it.
+    s.app_password_used(bob, id, 160, "192.0.2.9").await.unwrap();
     let list = s.app_passwords(alice).await.unwrap();
     assert_eq!(list.iter().map(|a| a.label.as_str()).collect::<Vec<_>>(), ["phone", "laptop"]);
     assert_eq!((list[0].last_used, list[0].last_ip.as_deref(), list[0].expires), (Some(150), Some("192.0.2.7"), Some(200)));
