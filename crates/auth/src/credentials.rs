@@ -113,8 +113,7 @@ pub enum CredsError {
 impl ScramCreds {
     /// Derive credentials from a password with a fresh random salt.
     ///
-    /// The password is used as its UTF-8 bytes; SASLprep (RFC 4013) is not applied, so a
-    /// non-ASCII password must be typed in the same Unicode normalization form by clients.
+    /// The password is normalized with SASLprep (RFC 4013) as RFC 5802 §2.2 requires.
     pub fn derive(password: &Secret<String>, iterations: u32) -> Result<Self, CredsError> {
         let mut salt = [0u8; SCRAM_SALT_BYTES];
         rand::fill(&mut salt);

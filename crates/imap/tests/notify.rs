@@ -165,3 +165,20 @@ async fn no_delivery_while_a_command_is_partly_sent() {
     let r = tc.finish("x1", "NOOP").await;
     assert_eq!(r.tagged, "OK NOOP completed");
 }
+
+/// RFC 5465 §4: with NOTIFY set, IDLE delivers the NOTIFY events, other mailboxes' STATUS
+/// included, and DONE still ends it.
+#[tokio::test]
+async fn idle_delivers_notify_events() {
+    let srv = server().await;
+    srv.create_mailbox(USER, "Lists", None).await;
+    let mut tc = login(&srv).await;
+    tc.ok("SELECT INBOX").await;
+    tc.ok("NOTIFY SET (selected (MessageNew (UID) MessageExpunge)) (mailboxes Lists (MessageNew MessageExpunge))").await;
+    tc.idle_start().await;
+    srv.append(USER, "Lists", "Subject: a\r\n\r\nx\r\n").await;
+    assert_eq!(tc.read_response().await, "* STATUS \"Lists\" (MESSAGES 1 UIDNEXT 2)");
+    srv.append(USER, "INBOX", "Subject: b\r\n\r\nx\r\n").await;
+    assert_eq!(tc.read_response().await, "* 1 EXISTS");
+    tc.idle_done().await;
+}

@@ -465,11 +465,25 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
 
-/// RFC 5802 §2.2 `Hi(str, salt, i)` is PBKDF2 with HMAC as PRF and dkLen = the hash size.
+/// RFC 5802 §3 `SaltedPassword := Hi(Normalize(password), salt, i)`; `Hi` (§2.2) is PBKDF2
+/// with HMAC as PRF and dkLen = the hash size.
 pub(crate) fn salted_password(password: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
+    let normalized = normalize(password);
     let mut out = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, iterations, &mut out);
+    pbkdf2::pbkdf2_hmac::<Sha256>(&normalized, salt, iterations, &mut out);
     out
+}
+
+/// RFC 5802 §2.2 `Normalize(str)`: SASLprep (RFC 4013) of a UTF-8 password, so a client
+/// that types the same password in another Unicode form (or with a non-ASCII space) derives
+/// the same keys. Bytes that are not UTF-8, or that SASLprep refuses (prohibited or
+/// unassigned code points), are used as they are, as RFC 5802 §2.2 allows ("the
+/// string SHOULD be used as is" when normalization is not possible) — Dovecot does the same.
+pub(crate) fn normalize(password: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match std::str::from_utf8(password).ok().and_then(|s| stringprep::saslprep(s).ok()) {
+        Some(std::borrow::Cow::Owned(prepped)) => std::borrow::Cow::Owned(prepped.into_bytes()),
+        _ => std::borrow::Cow::Borrowed(password),
+    }
 }
 
 /// RFC 5802 §3: `ClientKey := HMAC(SaltedPassword, "Client Key")`.
@@ -1140,5 +1154,20 @@ except Exception as e:
             drop(stdin);
             child.wait().unwrap();
         }
+    }
+
+    #[test]
+    fn saslprep_normalizes_the_password() {
+        // RFC 4013 §3 examples: soft hyphen maps to nothing, NBSP (U+00A0) to a space,
+        // U+2168 (ROMAN NUMERAL NINE) to "IX" under NFKC.
+        assert_eq!(&*normalize("I\u{00AD}X".as_bytes()), b"IX");
+        assert_eq!(&*normalize("a\u{00A0}b".as_bytes()), b"a b");
+        assert_eq!(&*normalize("\u{2168}".as_bytes()), b"IX");
+        assert_eq!(&*normalize(b"pencil"), b"pencil");
+        // Not UTF-8, or prohibited (a control character): used as is.
+        assert_eq!(&*normalize(b"\xff\xfe"), b"\xff\xfe");
+        assert_eq!(&*normalize("a\u{0007}".as_bytes()), "a\u{0007}".as_bytes());
+        let salt = b"salt";
+        assert_eq!(salted_password("\u{2168}".as_bytes(), salt, 2), salted_password(b"IX", salt, 2));
     }
 }

@@ -26,6 +26,19 @@ pub async fn handle(s: &mut Session) -> CmdResult {
         .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
     s.release_idle_buffers();
 
+    if s.notify.is_some() {
+        // RFC 5465 §4: once NOTIFY is set, IDLE delivers the NOTIFY events (the selected
+        // mailbox's included) instead of its own updates.
+        loop {
+            if let Some(line) = s.take_line()? {
+                return done_or_bad(&line);
+            }
+            if !crate::notify::read_input_notifying(s).await {
+                return Err(CmdError::Fatal("Connection lost".into()));
+            }
+        }
+    }
+
     let mut poll =
         tokio::time::interval(Duration::from_millis(s.ctx.config.idle_poll_millis.max(10)));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -39,13 +52,7 @@ pub async fn handle(s: &mut Session) -> CmdResult {
     );
     loop {
         if let Some(line) = s.take_line()? {
-            // RFC 2177 §3 / RFC 9051 §6.3.13: DONE (case-insensitive) ends IDLE; anything
-            // else is a protocol error.
-            return if line.eq_ignore_ascii_case(b"DONE") {
-                Ok(Done::ok("IDLE terminated"))
-            } else {
-                Err(CmdError::bad("Expected DONE"))
-            };
+            return done_or_bad(&line);
         }
         let mut wake = false;
         tokio::select! {
@@ -84,6 +91,16 @@ pub async fn handle(s: &mut Session) -> CmdResult {
                 .map_err(|_| CmdError::Fatal("Connection lost".into()))?;
             s.release_idle_buffers();
         }
+    }
+}
+
+/// RFC 2177 §3 / RFC 9051 §6.3.13: DONE (case-insensitive) ends IDLE; anything else is a
+/// protocol error.
+fn done_or_bad(line: &[u8]) -> CmdResult {
+    if line.eq_ignore_ascii_case(b"DONE") {
+        Ok(Done::ok("IDLE terminated"))
+    } else {
+        Err(CmdError::bad("Expected DONE"))
     }
 }
 
