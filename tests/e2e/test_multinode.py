@@ -80,8 +80,11 @@ class TwoNodes(unittest.TestCase):
             while True:
                 line = a.readline()
                 if re.match(pattern, line):
-                    elapsed = time.monotonic() - start
-                    self.assertLess(elapsed, 1.0, f"{line!r} took {elapsed:.2f}s")
+                    # IDLE's own poll is 60 s on these nodes, so a wake-up inside the 5 s
+                    # socket timeout can only come from LISTEN/NOTIFY. Its latency (well under
+                    # a second) is a benchmark figure, not asserted here: tests assert
+                    # behaviour, not wall-clock time, and CI machines are noisy.
+                    print(f"woken in {time.monotonic() - start:.3f}s by {line!r}")
                     return
 
         expect(rb"^\* 1 EXISTS", lambda: b.append("Idle", None, None, message("idle-1")))

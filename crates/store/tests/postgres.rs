@@ -87,8 +87,11 @@ async fn setup(s: &dyn Store, name: &str) -> (AccountId, MailboxId) {
     (a, s.mailbox(a, "INBOX").await.unwrap().unwrap().id)
 }
 
+/// B's feed only hears A's changes through LISTEN/NOTIFY (there is no poll in the store), so
+/// any arrival proves the path; the bound is generous because CI machines are noisy (the
+/// sub-second latency is measured, not asserted).
 async fn next(rx: &mut tokio::sync::broadcast::Receiver<Change>) -> Change {
-    tokio::time::timeout(Duration::from_secs(1), rx.recv()).await.expect("within a second").unwrap()
+    tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("change notified").unwrap()
 }
 
 #[tokio::test]
