@@ -65,13 +65,28 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
         });
         let took = c.append_all(&o.mailbox, msgs, o.window).await?;
         let rate = o.n as f64 / took.as_secs_f64();
-        let how = if c.has("LITERAL+") { "pipelined LITERAL+" } else { "synchronizing literals" };
+        let how = if c.has("LITERAL+") {
+            "pipelined LITERAL+"
+        } else {
+            "synchronizing literals"
+        };
         sink.push(
-            Measurement::new("bigbox", "fill (APPEND)", &t.name, o.n, "msg/s", Better::Higher, vec![rate])
-                .note(format!("{how}, {:.1} s", took.as_secs_f64())),
+            Measurement::new(
+                "bigbox",
+                "fill (APPEND)",
+                &t.name,
+                o.n,
+                "msg/s",
+                Better::Higher,
+                vec![rate],
+            )
+            .note(format!("{how}, {:.1} s", took.as_secs_f64())),
         );
     } else {
-        eprintln!("  {}: {} already holds {} messages; reusing it", t.name, o.mailbox, o.n);
+        eprintln!(
+            "  {}: {} already holds {} messages; reusing it",
+            t.name, o.mailbox, o.n
+        );
     }
     let _ = c.run(&format!("DELETE {copy_box}"), false).await?;
     c.ok(&format!("CREATE {copy_box}")).await?;
@@ -88,21 +103,52 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
     }
     let first = samples.first().copied().unwrap_or(f64::NAN);
     sink.push(
-        Measurement::new("bigbox", "SELECT", &t.name, o.n, "ms", Better::Lower, samples)
-            .note(format!("first (cold) {first:.1} ms")),
+        Measurement::new(
+            "bigbox",
+            "SELECT",
+            &t.name,
+            o.n,
+            "ms",
+            Better::Lower,
+            samples,
+        )
+        .note(format!("first (cold) {first:.1} ms")),
     );
     if exists as u64 != o.n {
-        bail!("{}: {} has {exists} messages, expected {}", t.name, o.mailbox, o.n);
+        bail!(
+            "{}: {} has {exists} messages, expected {}",
+            t.name,
+            o.mailbox,
+            o.n
+        );
     }
     c.ok(&format!("SELECT {mbox}")).await?;
 
-    timed(&mut c, sink, t, o, "FETCH 1:* (UID FLAGS)", "FETCH 1:* (UID FLAGS)").await?;
-    timed(&mut c, sink, t, o, "FETCH 1:* (ENVELOPE)", "FETCH 1:* (ENVELOPE)").await?;
+    timed(
+        &mut c,
+        sink,
+        t,
+        o,
+        "FETCH 1:* (UID FLAGS)",
+        "FETCH 1:* (UID FLAGS)",
+    )
+    .await?;
+    timed(
+        &mut c,
+        sink,
+        t,
+        o,
+        "FETCH 1:* (ENVELOPE)",
+        "FETCH 1:* (ENVELOPE)",
+    )
+    .await?;
 
     // 100 random bodies by UID.
     let uids = c.ok("UID SEARCH ALL").await?.numbers("SEARCH");
     let mut rng = Rng::new(o.seed ^ 0x5eed);
-    let picks: Vec<u32> = (0..100).filter_map(|_| uids.get(rng.below(uids.len() as u64) as usize).copied()).collect();
+    let picks: Vec<u32> = (0..100)
+        .filter_map(|_| uids.get(rng.below(uids.len() as u64) as usize).copied())
+        .collect();
     let mut samples = Vec::new();
     let budget = Instant::now();
     for _ in 0..o.reps.max(1) {
@@ -115,12 +161,36 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
             break;
         }
     }
-    sink.push(Measurement::new("bigbox", "100 x UID FETCH BODY.PEEK[]", &t.name, o.n, "ms", Better::Lower, samples));
+    sink.push(Measurement::new(
+        "bigbox",
+        "100 x UID FETCH BODY.PEEK[]",
+        &t.name,
+        o.n,
+        "ms",
+        Better::Lower,
+        samples,
+    ));
 
     let hits = timed(&mut c, sink, t, o, "SEARCH UNSEEN", "SEARCH UNSEEN").await?;
     eprintln!("    ({hits} unseen)");
-    timed(&mut c, sink, t, o, "SEARCH FROM", &format!("SEARCH FROM {}", quote(FROM_NEEDLE))).await?;
-    timed(&mut c, sink, t, o, "SEARCH BODY <rare word>", &format!("SEARCH BODY {}", quote(RARE_WORD))).await?;
+    timed(
+        &mut c,
+        sink,
+        t,
+        o,
+        "SEARCH FROM",
+        &format!("SEARCH FROM {}", quote(FROM_NEEDLE)),
+    )
+    .await?;
+    timed(
+        &mut c,
+        sink,
+        t,
+        o,
+        "SEARCH BODY <rare word>",
+        &format!("SEARCH BODY {}", quote(RARE_WORD)),
+    )
+    .await?;
     if c.has("SORT") {
         timed(&mut c, sink, t, o, "SORT (DATE)", "SORT (DATE) UTF-8 ALL").await?;
     } else {
@@ -139,10 +209,26 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
             break;
         }
     }
-    sink.push(Measurement::new("bigbox", "STORE 1:* +FLAGS", &t.name, o.n, "ms", Better::Lower, samples));
+    sink.push(Measurement::new(
+        "bigbox",
+        "STORE 1:* +FLAGS",
+        &t.name,
+        o.n,
+        "ms",
+        Better::Lower,
+        samples,
+    ));
 
     let k = 1000.min(o.n / 4).max(1);
-    timed(&mut c, sink, t, o, "COPY of 1,000", &format!("COPY 1:{k} {copy_box}")).await?;
+    timed(
+        &mut c,
+        sink,
+        t,
+        o,
+        "COPY of 1,000",
+        &format!("COPY 1:{k} {copy_box}"),
+    )
+    .await?;
 
     if c.has("QRESYNC") && c.has("CONDSTORE") {
         qresync(&mut c, t, o, sink).await?;
@@ -153,14 +239,23 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
     // EXPUNGE of k messages per repetition (the mailbox shrinks by k each time).
     let mut samples = Vec::new();
     for _ in 0..o.reps.max(1).min(3) {
-        c.ok(&format!("STORE 1:{k} +FLAGS.SILENT (\\Deleted)")).await?;
+        c.ok(&format!("STORE 1:{k} +FLAGS.SILENT (\\Deleted)"))
+            .await?;
         let start = Instant::now();
         c.ok("EXPUNGE").await?;
         samples.push(ms(start.elapsed()));
     }
     sink.push(
-        Measurement::new("bigbox", "EXPUNGE of 1,000", &t.name, o.n, "ms", Better::Lower, samples)
-            .note(format!("{k} messages per repetition")),
+        Measurement::new(
+            "bigbox",
+            "EXPUNGE of 1,000",
+            &t.name,
+            o.n,
+            "ms",
+            Better::Lower,
+            samples,
+        )
+        .note(format!("{k} messages per repetition")),
     );
     c.ok("UNSELECT").await?;
     // Leave the mailbox with N messages missing the expunged ones: a later run refills.
@@ -169,7 +264,14 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
 }
 
 /// Time `command` `reps` times; returns the number of untagged responses/numbers of the last.
-async fn timed(c: &mut Imap, sink: &mut Sink, t: &Target, o: &BigboxOpts, op: &str, command: &str) -> anyhow::Result<usize> {
+async fn timed(
+    c: &mut Imap,
+    sink: &mut Sink,
+    t: &Target,
+    o: &BigboxOpts,
+    op: &str,
+    command: &str,
+) -> anyhow::Result<usize> {
     let mut samples = Vec::new();
     let budget = Instant::now();
     let mut count = 0;
@@ -182,7 +284,11 @@ async fn timed(c: &mut Imap, sink: &mut Sink, t: &Target, o: &BigboxOpts, op: &s
             bail!("{}: {command}: {:?} {}", t.name, r.status, r.text);
         }
         count = if keep {
-            let kw = if command.starts_with("SORT") { "SORT" } else { "SEARCH" };
+            let kw = if command.starts_with("SORT") {
+                "SORT"
+            } else {
+                "SEARCH"
+            };
             r.numbers(kw).len()
         } else {
             r.untagged_count
@@ -191,8 +297,14 @@ async fn timed(c: &mut Imap, sink: &mut Sink, t: &Target, o: &BigboxOpts, op: &s
             break;
         }
     }
-    let note = if keep { format!("{count} hits") } else { String::new() };
-    sink.push(Measurement::new("bigbox", op, &t.name, o.n, "ms", Better::Lower, samples).note(note));
+    let note = if keep {
+        format!("{count} hits")
+    } else {
+        String::new()
+    };
+    sink.push(
+        Measurement::new("bigbox", op, &t.name, o.n, "ms", Better::Lower, samples).note(note),
+    );
     Ok(count)
 }
 
@@ -206,24 +318,43 @@ async fn qresync(c: &mut Imap, t: &Target, o: &BigboxOpts, sink: &mut Sink) -> a
     let step = 100usize;
     for rep in 0..o.reps.max(1) {
         let r = other.ok(&format!("SELECT {mbox}")).await?;
-        let (Some(validity), Some(modseq)) = (r.code("UIDVALIDITY"), r.code("HIGHESTMODSEQ")) else {
+        let (Some(validity), Some(modseq)) = (r.code("UIDVALIDITY"), r.code("HIGHESTMODSEQ"))
+        else {
             bail!("{}: SELECT gave no UIDVALIDITY/HIGHESTMODSEQ", t.name);
         };
         other.ok("UNSELECT").await?;
-        let flag = if rep % 2 == 0 { "+FLAGS.SILENT" } else { "-FLAGS.SILENT" };
+        let flag = if rep % 2 == 0 {
+            "+FLAGS.SILENT"
+        } else {
+            "-FLAGS.SILENT"
+        };
         let n = o.n as usize;
         let set: Vec<String> = (1..=n).step_by(step).map(|i| i.to_string()).collect();
         for chunk in set.chunks(500) {
-            c.ok(&format!("STORE {} {flag} ($BenchChanged)", chunk.join(","))).await?;
+            c.ok(&format!("STORE {} {flag} ($BenchChanged)", chunk.join(",")))
+                .await?;
         }
         let start = Instant::now();
-        other.ok(&format!("SELECT {mbox} (QRESYNC ({validity} {modseq}))")).await?;
+        other
+            .ok(&format!("SELECT {mbox} (QRESYNC ({validity} {modseq}))"))
+            .await?;
         samples.push(ms(start.elapsed()));
         other.ok("UNSELECT").await?;
     }
     sink.push(
-        Measurement::new("bigbox", "QRESYNC after 1% changed", &t.name, o.n, "ms", Better::Lower, samples)
-            .note(format!("{} messages changed", (o.n as usize).div_ceil(step))),
+        Measurement::new(
+            "bigbox",
+            "QRESYNC after 1% changed",
+            &t.name,
+            o.n,
+            "ms",
+            Better::Lower,
+            samples,
+        )
+        .note(format!(
+            "{} messages changed",
+            (o.n as usize).div_ceil(step)
+        )),
     );
     other.logout().await;
     Ok(())

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf, WriteHalf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf,
+    WriteHalf,
+};
 use tokio::net::TcpStream;
 
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -29,7 +32,9 @@ pub struct Target {
 
 /// Open a TCP connection, with implicit TLS when asked.
 pub async fn connect(addr: &str, tls: bool) -> anyhow::Result<Box<dyn Stream>> {
-    let tcp = TcpStream::connect(addr).await.with_context(|| format!("connect to {addr}"))?;
+    let tcp = TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("connect to {addr}"))?;
     tcp.set_nodelay(true)?;
     if !tls {
         return Ok(Box::new(tcp));
@@ -39,9 +44,19 @@ pub async fn connect(addr: &str, tls: bool) -> anyhow::Result<Box<dyn Stream>> {
         .with_custom_certificate_verifier(Arc::new(AcceptAnyCert::new()))
         .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let host = addr.rsplit_once(':').map(|(h, _)| h).unwrap_or(addr).trim_matches(['[', ']']);
-    let name = rustls_pki_types::ServerName::try_from(host.to_string()).context("server name for TLS")?;
-    Ok(Box::new(connector.connect(name, tcp).await.context("TLS handshake")?))
+    let host = addr
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or(addr)
+        .trim_matches(['[', ']']);
+    let name =
+        rustls_pki_types::ServerName::try_from(host.to_string()).context("server name for TLS")?;
+    Ok(Box::new(
+        connector
+            .connect(name, tcp)
+            .await
+            .context("TLS handshake")?,
+    ))
 }
 
 /// The tagged result of a command.
@@ -75,7 +90,11 @@ impl Reply {
         let mut out = Vec::new();
         for u in &self.untagged {
             if let Some(rest) = u.strip_prefix(prefix.as_bytes()) {
-                out.extend(String::from_utf8_lossy(rest).split_ascii_whitespace().filter_map(|w| w.parse::<u32>().ok()));
+                out.extend(
+                    String::from_utf8_lossy(rest)
+                        .split_ascii_whitespace()
+                        .filter_map(|w| w.parse::<u32>().ok()),
+                );
             }
         }
         out
@@ -85,7 +104,10 @@ impl Reply {
     pub fn code(&self, code: &str) -> Option<String> {
         let needle = format!("[{code} ");
         let from_text = std::iter::once(self.text.clone());
-        let untagged = self.untagged.iter().map(|u| String::from_utf8_lossy(u).into_owned());
+        let untagged = self
+            .untagged
+            .iter()
+            .map(|u| String::from_utf8_lossy(u).into_owned());
         for line in untagged.chain(from_text) {
             if let Some(i) = line.find(&needle) {
                 let rest = &line[i + needle.len()..];
@@ -121,11 +143,20 @@ impl Imap {
     pub async fn connect(addr: &str, tls: bool) -> anyhow::Result<Imap> {
         let stream = connect(addr, tls).await?;
         let (r, w) = tokio::io::split(stream);
-        let mut c = Imap { r: BufReader::with_capacity(64 * 1024, r), w, tag: 0, caps: HashSet::new(), line: Vec::new() };
+        let mut c = Imap {
+            r: BufReader::with_capacity(64 * 1024, r),
+            w,
+            tag: 0,
+            caps: HashSet::new(),
+            line: Vec::new(),
+        };
         let mut greeting = Vec::new();
         c.read_response(&mut greeting).await?;
         if !greeting.starts_with(b"* OK") && !greeting.starts_with(b"* PREAUTH") {
-            bail!("unexpected greeting: {}", String::from_utf8_lossy(&greeting).trim_end());
+            bail!(
+                "unexpected greeting: {}",
+                String::from_utf8_lossy(&greeting).trim_end()
+            );
         }
         c.parse_caps(&greeting);
         Ok(c)
@@ -134,7 +165,12 @@ impl Imap {
     /// Connect, LOGIN and learn the capabilities.
     pub async fn login(t: &Target) -> anyhow::Result<Imap> {
         let mut c = Imap::connect(&t.addr, t.tls).await?;
-        let r = c.run(&format!("LOGIN {} {}", quote(&t.user), quote(&t.password)), true).await?;
+        let r = c
+            .run(
+                &format!("LOGIN {} {}", quote(&t.user), quote(&t.password)),
+                true,
+            )
+            .await?;
         if !r.ok() {
             bail!("LOGIN as {} at {} failed: {}", t.user, t.addr, r.text);
         }
@@ -154,7 +190,10 @@ impl Imap {
         } else {
             return;
         };
-        self.caps = list.split_ascii_whitespace().map(|c| c.to_ascii_uppercase()).collect();
+        self.caps = list
+            .split_ascii_whitespace()
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
     }
 
     pub fn has(&self, cap: &str) -> bool {
@@ -203,7 +242,9 @@ impl Imap {
             self.read_response(&mut buf).await?;
             reply.bytes += buf.len();
             if buf.starts_with(tag.as_bytes()) && buf.get(tag.len()) == Some(&b' ') {
-                let rest = String::from_utf8_lossy(&buf[tag.len() + 1..]).trim_end().to_string();
+                let rest = String::from_utf8_lossy(&buf[tag.len() + 1..])
+                    .trim_end()
+                    .to_string();
                 let (word, text) = rest.split_once(' ').unwrap_or((rest.as_str(), ""));
                 reply.status = match word.to_ascii_uppercase().as_str() {
                     "OK" => Some(Status::Ok),
@@ -220,7 +261,10 @@ impl Imap {
                     reply.untagged.push(buf.clone());
                 }
             } else if buf.starts_with(b"+") {
-                bail!("unexpected continuation request: {}", String::from_utf8_lossy(&buf).trim_end());
+                bail!(
+                    "unexpected continuation request: {}",
+                    String::from_utf8_lossy(&buf).trim_end()
+                );
             }
         }
     }
@@ -237,7 +281,12 @@ impl Imap {
     /// APPEND many messages. With LITERAL+ (RFC 7888) up to `window` commands are in
     /// flight; without it each literal waits for the server's continuation (RFC 9051 §7.5).
     /// Returns the time spent.
-    pub async fn append_all<I>(&mut self, mailbox: &str, messages: I, window: usize) -> anyhow::Result<Duration>
+    pub async fn append_all<I>(
+        &mut self,
+        mailbox: &str,
+        messages: I,
+        window: usize,
+    ) -> anyhow::Result<Duration>
     where
         I: IntoIterator<Item = (Vec<u8>, String, String)>,
     {
@@ -249,7 +298,12 @@ impl Imap {
             let tag = self.next_tag();
             if plus {
                 out.extend_from_slice(
-                    format!("{tag} APPEND {} ({flags}) {date} {{{}+}}\r\n", quote(mailbox), bytes.len()).as_bytes(),
+                    format!(
+                        "{tag} APPEND {} ({flags}) {date} {{{}+}}\r\n",
+                        quote(mailbox),
+                        bytes.len()
+                    )
+                    .as_bytes(),
                 );
                 out.extend_from_slice(&bytes);
                 out.extend_from_slice(b"\r\n");
@@ -265,13 +319,20 @@ impl Imap {
                     }
                 }
             } else {
-                let head = format!("{tag} APPEND {} ({flags}) {date} {{{}}}\r\n", quote(mailbox), bytes.len());
+                let head = format!(
+                    "{tag} APPEND {} ({flags}) {date} {{{}}}\r\n",
+                    quote(mailbox),
+                    bytes.len()
+                );
                 self.w.write_all(head.as_bytes()).await?;
                 self.w.flush().await?;
                 let mut buf = Vec::new();
                 self.read_response(&mut buf).await?;
                 if !buf.starts_with(b"+") {
-                    bail!("APPEND refused: {}", String::from_utf8_lossy(&buf).trim_end());
+                    bail!(
+                        "APPEND refused: {}",
+                        String::from_utf8_lossy(&buf).trim_end()
+                    );
                 }
                 self.w.write_all(&bytes).await?;
                 self.w.write_all(b"\r\n").await?;
@@ -300,7 +361,9 @@ impl Imap {
     /// Start IDLE (RFC 2177 / RFC 9051 §6.3.13) and wait for the continuation request.
     pub async fn idle_start(&mut self) -> anyhow::Result<String> {
         let tag = self.next_tag();
-        self.w.write_all(format!("{tag} IDLE\r\n").as_bytes()).await?;
+        self.w
+            .write_all(format!("{tag} IDLE\r\n").as_bytes())
+            .await?;
         self.w.flush().await?;
         let mut buf = Vec::new();
         loop {
@@ -328,7 +391,9 @@ impl Imap {
 
 /// `{n}\r\n` or `{n+}\r\n` at the end of a line: the length of the literal that follows.
 fn literal_len(line: &[u8]) -> Option<usize> {
-    let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n"))?;
+    let line = line
+        .strip_suffix(b"\r\n")
+        .or_else(|| line.strip_suffix(b"\n"))?;
     let line = line.strip_suffix(b"}")?;
     let open = line.iter().rposition(|&b| b == b'{')?;
     let digits = &line[open + 1..];
@@ -360,7 +425,11 @@ struct AcceptAnyCert(Vec<rustls::SignatureScheme>);
 
 impl AcceptAnyCert {
     fn new() -> AcceptAnyCert {
-        AcceptAnyCert(rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes())
+        AcceptAnyCert(
+            rustls::crypto::aws_lc_rs::default_provider()
+                .signature_verification_algorithms
+                .supported_schemes(),
+        )
     }
 }
 

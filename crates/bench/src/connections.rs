@@ -24,12 +24,18 @@ pub struct ConnOpts {
 pub fn raise_fd_limit() -> u64 {
     // SAFETY: getrlimit/setrlimit only read/write the struct we pass.
     unsafe {
-        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
             return 0;
         }
         if lim.rlim_cur < lim.rlim_max {
-            let want = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+            let want = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
                 return want.rlim_cur;
             }
@@ -96,7 +102,10 @@ pub fn tree_memory(pid: u32) -> TreeMemory {
 pub async fn run(t: &Target, o: &ConnOpts, sink: &mut Sink) -> anyhow::Result<()> {
     let limit = raise_fd_limit();
     if (limit as usize) < o.n + 100 {
-        eprintln!("  warning: open-files limit {limit} is below {} connections", o.n);
+        eprintln!(
+            "  warning: open-files limit {limit} is below {} connections",
+            o.n
+        );
     }
     // Warm up first: LOGIN runs argon2 (~19 MiB each in Loft) and the allocator keeps
     // what a burst of parallel logins used; measuring after a burst of the same size
@@ -146,20 +155,34 @@ pub async fn run(t: &Target, o: &ConnOpts, sink: &mut Sink) -> anyhow::Result<()
             break;
         }
         if start.elapsed() > o.max_setup {
-            first_error.get_or_insert_with(|| format!("stopped opening after {} s", o.max_setup.as_secs()));
+            first_error.get_or_insert_with(|| {
+                format!("stopped opening after {} s", o.max_setup.as_secs())
+            });
             break;
         }
     }
     let setup = start.elapsed();
     tokio::time::sleep(o.settle).await;
     let established = conns.len();
-    let mut note = format!("{established} of {} in IDLE after {:.1} s", o.n, setup.as_secs_f64());
+    let mut note = format!(
+        "{established} of {} in IDLE after {:.1} s",
+        o.n,
+        setup.as_secs_f64()
+    );
     if let Some(e) = &first_error {
         note.push_str(&format!("; {failures} failed, first: {e}"));
     }
     sink.push(
-        Measurement::new("connections", "IDLE connections held", &t.name, o.n as u64, "conns", Better::Higher, vec![established as f64])
-            .note(note),
+        Measurement::new(
+            "connections",
+            "IDLE connections held",
+            &t.name,
+            o.n as u64,
+            "conns",
+            Better::Higher,
+            vec![established as f64],
+        )
+        .note(note),
     );
     sink.push(Measurement::new(
         "connections",
@@ -173,10 +196,21 @@ pub async fn run(t: &Target, o: &ConnOpts, sink: &mut Sink) -> anyhow::Result<()
     if let (Some(pid), Some(before)) = (o.server_pid, before) {
         let after = tree_memory(pid);
         let per = |a: u64, b: u64| (a.saturating_sub(b)) as f64 / established.max(1) as f64;
-        let procs = format!("{} -> {} processes; RSS {} -> {} KiB", before.processes, after.processes, before.rss_kib, after.rss_kib);
+        let procs = format!(
+            "{} -> {} processes; RSS {} -> {} KiB",
+            before.processes, after.processes, before.rss_kib, after.rss_kib
+        );
         sink.push(
-            Measurement::new("connections", "memory/conn (RSS)", &t.name, o.n as u64, "KiB", Better::Lower, vec![per(after.rss_kib, before.rss_kib)])
-                .note(procs),
+            Measurement::new(
+                "connections",
+                "memory/conn (RSS)",
+                &t.name,
+                o.n as u64,
+                "KiB",
+                Better::Lower,
+                vec![per(after.rss_kib, before.rss_kib)],
+            )
+            .note(procs),
         );
         sink.push(Measurement::new(
             "connections",
@@ -192,7 +226,10 @@ pub async fn run(t: &Target, o: &ConnOpts, sink: &mut Sink) -> anyhow::Result<()
     let mut alive = 0;
     let sample = conns.len().min(50);
     for (c, tag) in conns.iter_mut().take(sample) {
-        if tokio::time::timeout(Duration::from_secs(10), c.idle_done(tag)).await.is_ok_and(|r| r.is_ok()) {
+        if tokio::time::timeout(Duration::from_secs(10), c.idle_done(tag))
+            .await
+            .is_ok_and(|r| r.is_ok())
+        {
             alive += 1;
         }
     }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::mailgen::Generator;
 use crate::lmtp::Lmtp;
+use crate::mailgen::Generator;
 use crate::results::{Better, Measurement, Sink};
 
 #[derive(Debug, Clone)]
@@ -56,9 +56,35 @@ pub async fn run(server: &str, o: &DeliveryOpts, sink: &mut Sink) -> anyhow::Res
     }
     lat.sort_by(f64::total_cmp);
     let p99 = lat[((lat.len() - 1) as f64 * 0.99).round() as usize];
-    let note = format!("{} deliveries by {} LMTP sessions{}", lat.len(), o.clients, first_error.map(|e| format!("; error: {e}")).unwrap_or_default());
+    let note = format!(
+        "{} deliveries by {} LMTP sessions{}",
+        lat.len(),
+        o.clients,
+        first_error
+            .map(|e| format!("; error: {e}"))
+            .unwrap_or_default()
+    );
     let n = o.clients as u64;
-    sink.push(Measurement::new("delivery", "deliveries/s", server, n, "msg/s", Better::Higher, vec![lat.len() as f64 / elapsed]).note(note));
-    sink.push(Measurement::new("delivery", "p99 latency", server, n, "ms", Better::Lower, vec![p99]));
+    sink.push(
+        Measurement::new(
+            "delivery",
+            "deliveries/s",
+            server,
+            n,
+            "msg/s",
+            Better::Higher,
+            vec![lat.len() as f64 / elapsed],
+        )
+        .note(note),
+    );
+    sink.push(Measurement::new(
+        "delivery",
+        "p99 latency",
+        server,
+        n,
+        "ms",
+        Better::Lower,
+        vec![p99],
+    ));
     Ok(())
 }

@@ -21,9 +21,16 @@ pub fn write_mbox(path: &Path, n: u64, seed: u64) -> anyhow::Result<u64> {
         total += head.len() as u64;
         let text = m.bytes;
         for line in text.split_inclusive(|&b| b == b'\n') {
-            let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n")).unwrap_or(line);
+            let line = line
+                .strip_suffix(b"\r\n")
+                .or_else(|| line.strip_suffix(b"\n"))
+                .unwrap_or(line);
             // mboxrd: ">*From " gets one more '>'.
-            let body = line.iter().position(|&b| b != b'>').map(|i| &line[i..]).unwrap_or(&[]);
+            let body = line
+                .iter()
+                .position(|&b| b != b'>')
+                .map(|i| &line[i..])
+                .unwrap_or(&[]);
             if body.starts_with(b"From ") {
                 w.write_all(b">")?;
                 total += 1;
@@ -40,8 +47,16 @@ pub fn write_mbox(path: &Path, n: u64, seed: u64) -> anyhow::Result<u64> {
 }
 
 /// Run `argv`, sample its VmHWM every 20 ms, and report messages/s and peak RSS.
-pub async fn measure(server: &str, op: &str, count: u64, argv: &[String], sink: &mut Sink) -> anyhow::Result<()> {
-    let (prog, args) = argv.split_first().ok_or_else(|| anyhow::anyhow!("no command to measure"))?;
+pub async fn measure(
+    server: &str,
+    op: &str,
+    count: u64,
+    argv: &[String],
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
+    let (prog, args) = argv
+        .split_first()
+        .ok_or_else(|| anyhow::anyhow!("no command to measure"))?;
     let start = Instant::now();
     let mut child = tokio::process::Command::new(prog).args(args).spawn()?;
     let pid = child.id();
@@ -49,7 +64,11 @@ pub async fn measure(server: &str, op: &str, count: u64, argv: &[String], sink: 
     let status = loop {
         if let Some(pid) = pid {
             if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-                if let Some(v) = text.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l[6..].split_whitespace().next()?.parse::<u64>().ok()) {
+                if let Some(v) = text
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l[6..].split_whitespace().next()?.parse::<u64>().ok())
+                {
                     peak = peak.max(v);
                 }
             }
@@ -63,7 +82,26 @@ pub async fn measure(server: &str, op: &str, count: u64, argv: &[String], sink: 
     if !status.success() {
         anyhow::bail!("{prog} exited with {status}");
     }
-    sink.push(Measurement::new("import", &format!("{op} msgs/s"), server, count, "msg/s", Better::Higher, vec![count as f64 / secs]).note(format!("{secs:.1} s")));
-    sink.push(Measurement::new("import", &format!("{op} peak RSS"), server, count, "MiB", Better::Lower, vec![peak as f64 / 1024.0]));
+    sink.push(
+        Measurement::new(
+            "import",
+            &format!("{op} msgs/s"),
+            server,
+            count,
+            "msg/s",
+            Better::Higher,
+            vec![count as f64 / secs],
+        )
+        .note(format!("{secs:.1} s")),
+    );
+    sink.push(Measurement::new(
+        "import",
+        &format!("{op} peak RSS"),
+        server,
+        count,
+        "MiB",
+        Better::Lower,
+        vec![peak as f64 / 1024.0],
+    ));
     Ok(())
 }

@@ -7,10 +7,10 @@ pub mod bigbox;
 pub mod client;
 pub mod connections;
 pub mod delivery;
-pub mod mailgen;
 pub mod import;
 pub mod lmtp;
 pub mod load;
+pub mod mailgen;
 pub mod results;
 
 pub use client::Target;

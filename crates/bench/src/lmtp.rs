@@ -16,7 +16,10 @@ impl Lmtp {
     pub async fn connect(addr: &str) -> anyhow::Result<Lmtp> {
         let stream = connect(addr, false).await?;
         let (r, w) = tokio::io::split(stream);
-        let mut c = Lmtp { r: BufReader::new(r), w };
+        let mut c = Lmtp {
+            r: BufReader::new(r),
+            w,
+        };
         c.expect(220).await.context("LMTP greeting")?;
         c.w.write_all(b"LHLO bench.example\r\n").await?;
         c.expect(250).await.context("LHLO")?;
@@ -31,7 +34,10 @@ impl Lmtp {
             if self.r.read_line(&mut line).await? == 0 {
                 bail!("LMTP connection closed");
             }
-            let code: u16 = line.get(..3).and_then(|c| c.parse().ok()).context("LMTP reply code")?;
+            let code: u16 = line
+                .get(..3)
+                .and_then(|c| c.parse().ok())
+                .context("LMTP reply code")?;
             text.push_str(&line);
             if line.as_bytes().get(3) != Some(&b'-') {
                 return Ok((code, text));
@@ -50,9 +56,13 @@ impl Lmtp {
     /// Deliver one message to one recipient; Ok when the server said 250 for it, which
     /// for LMTP means the message is stored (RFC 2033 §4.2).
     pub async fn deliver(&mut self, from: &str, to: &str, message: &[u8]) -> anyhow::Result<()> {
-        self.w.write_all(format!("MAIL FROM:<{from}>\r\n").as_bytes()).await?;
+        self.w
+            .write_all(format!("MAIL FROM:<{from}>\r\n").as_bytes())
+            .await?;
         self.expect(250).await.context("MAIL FROM")?;
-        self.w.write_all(format!("RCPT TO:<{to}>\r\n").as_bytes()).await?;
+        self.w
+            .write_all(format!("RCPT TO:<{to}>\r\n").as_bytes())
+            .await?;
         self.expect(250).await.context("RCPT TO")?;
         self.w.write_all(b"DATA\r\n").await?;
         self.expect(354).await.context("DATA")?;

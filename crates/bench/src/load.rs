@@ -22,7 +22,12 @@ pub struct LoadOpts {
 
 impl Default for LoadOpts {
     fn default() -> LoadOpts {
-        LoadOpts { clients: 50, duration: Duration::from_secs(30), prefill: 200, seed: 2 }
+        LoadOpts {
+            clients: 50,
+            duration: Duration::from_secs(30),
+            prefill: 200,
+            seed: 2,
+        }
     }
 }
 
@@ -71,11 +76,41 @@ pub async fn run(t: &Target, o: &LoadOpts, sink: &mut Sink) -> anyhow::Result<()
         let i = ((lat.len() as f64 - 1.0) * p).round() as usize;
         lat[i.min(lat.len() - 1)] as f64 / 1000.0
     };
-    let note = format!("{} commands, {errors} NO/BAD, {failed} clients failed", lat.len());
+    let note = format!(
+        "{} commands, {errors} NO/BAD, {failed} clients failed",
+        lat.len()
+    );
     let n = o.clients as u64;
-    sink.push(Measurement::new("load", "commands/s", &t.name, n, "cmd/s", Better::Higher, vec![lat.len() as f64 / elapsed]).note(note));
-    sink.push(Measurement::new("load", "p50 latency", &t.name, n, "ms", Better::Lower, vec![pct(0.50)]));
-    sink.push(Measurement::new("load", "p99 latency", &t.name, n, "ms", Better::Lower, vec![pct(0.99)]));
+    sink.push(
+        Measurement::new(
+            "load",
+            "commands/s",
+            &t.name,
+            n,
+            "cmd/s",
+            Better::Higher,
+            vec![lat.len() as f64 / elapsed],
+        )
+        .note(note),
+    );
+    sink.push(Measurement::new(
+        "load",
+        "p50 latency",
+        &t.name,
+        n,
+        "ms",
+        Better::Lower,
+        vec![pct(0.50)],
+    ));
+    sink.push(Measurement::new(
+        "load",
+        "p99 latency",
+        &t.name,
+        n,
+        "ms",
+        Better::Lower,
+        vec![pct(0.99)],
+    ));
     Ok(())
 }
 
@@ -97,17 +132,26 @@ async fn setup(i: usize, t: &Target, o: &LoadOpts) -> anyhow::Result<(Imap, Stri
     Ok((c, mailbox, exists))
 }
 
-async fn client(i: usize, t: Target, o: LoadOpts, barrier: Arc<Barrier>) -> anyhow::Result<ClientResult> {
+async fn client(
+    i: usize,
+    t: Target,
+    o: LoadOpts,
+    barrier: Arc<Barrier>,
+) -> anyhow::Result<ClientResult> {
     let setup = setup(i, &t, &o).await;
     barrier.wait().await;
     let (mut c, mailbox, mut exists) = setup?;
     let q = quote(&mailbox);
     let mut rng = Rng::new(o.seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9));
     let mut g = Generator::new(o.seed ^ 0xA99E_0D00 ^ i as u64);
-    let mut res = ClientResult { latencies_us: Vec::with_capacity(4096), errors: 0 };
+    let mut res = ClientResult {
+        latencies_us: Vec::with_capacity(4096),
+        errors: 0,
+    };
     let deadline = Instant::now() + o.duration;
     let record = |res: &mut ClientResult, start: Instant, ok: bool| {
-        res.latencies_us.push(start.elapsed().as_micros().min(u32::MAX as u128) as u32);
+        res.latencies_us
+            .push(start.elapsed().as_micros().min(u32::MAX as u128) as u32);
         if !ok {
             res.errors += 1;
         }
@@ -137,7 +181,11 @@ async fn client(i: usize, t: Target, o: LoadOpts, barrier: Arc<Barrier>) -> anyh
             // Flag / unflag.
             50..=64 => {
                 let op = if rng.chance(500) { "+FLAGS" } else { "-FLAGS" };
-                let flag = if rng.chance(500) { "\\Seen" } else { "\\Flagged" };
+                let flag = if rng.chance(500) {
+                    "\\Seen"
+                } else {
+                    "\\Flagged"
+                };
                 let s = Instant::now();
                 let r = c.run(&format!("STORE {k} {op} ({flag})"), false).await?;
                 record(&mut res, s, r.ok());
@@ -146,14 +194,17 @@ async fn client(i: usize, t: Target, o: LoadOpts, barrier: Arc<Barrier>) -> anyh
             65..=74 => {
                 let m = g.next_message();
                 let s = Instant::now();
-                c.append_all(&mailbox, [(m.bytes, String::new(), m.internal_date)], 1).await?;
+                c.append_all(&mailbox, [(m.bytes, String::new(), m.internal_date)], 1)
+                    .await?;
                 record(&mut res, s, true);
                 exists += 1;
             }
             // Delete a message.
             75..=79 if exists > 20 => {
                 let s = Instant::now();
-                let r = c.run(&format!("STORE {k} +FLAGS.SILENT (\\Deleted)"), false).await?;
+                let r = c
+                    .run(&format!("STORE {k} +FLAGS.SILENT (\\Deleted)"), false)
+                    .await?;
                 record(&mut res, s, r.ok());
                 let s = Instant::now();
                 let r = c.run("EXPUNGE", false).await?;

@@ -46,37 +46,197 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "of", "and", "to", "in", "is", "you", "that", "it", "he", "was", "for", "on", "are", "as", "with",
-    "his", "they", "at", "be", "this", "have", "from", "or", "one", "had", "by", "word", "but", "not", "what",
-    "all", "were", "we", "when", "your", "can", "said", "there", "use", "an", "each", "which", "she", "do",
-    "how", "their", "if", "will", "up", "other", "about", "out", "many", "then", "them", "these", "so",
-    "some", "her", "would", "make", "like", "him", "into", "time", "has", "look", "two", "more", "write",
-    "go", "see", "number", "no", "way", "could", "people", "my", "than", "first", "water", "been", "call",
-    "who", "oil", "its", "now", "find", "long", "down", "day", "did", "get", "come", "made", "may", "part",
-    "meeting", "project", "deadline", "invoice", "report", "budget", "review", "release", "schedule",
-    "customer", "server", "update", "agenda", "quarter", "contract", "proposal", "feedback", "draft",
-    "attached", "please", "thanks", "regards", "tomorrow", "monday", "friday", "office", "team", "launch",
-    "travel", "lunch", "weekend", "question", "answer", "issue", "ticket", "support", "deploy", "backup",
-    "database", "network", "security", "password", "account", "payment", "order", "shipping", "delivery",
-    "conference", "slides", "minutes", "summary", "estimate", "approval", "signature", "holiday",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "you",
+    "that",
+    "it",
+    "he",
+    "was",
+    "for",
+    "on",
+    "are",
+    "as",
+    "with",
+    "his",
+    "they",
+    "at",
+    "be",
+    "this",
+    "have",
+    "from",
+    "or",
+    "one",
+    "had",
+    "by",
+    "word",
+    "but",
+    "not",
+    "what",
+    "all",
+    "were",
+    "we",
+    "when",
+    "your",
+    "can",
+    "said",
+    "there",
+    "use",
+    "an",
+    "each",
+    "which",
+    "she",
+    "do",
+    "how",
+    "their",
+    "if",
+    "will",
+    "up",
+    "other",
+    "about",
+    "out",
+    "many",
+    "then",
+    "them",
+    "these",
+    "so",
+    "some",
+    "her",
+    "would",
+    "make",
+    "like",
+    "him",
+    "into",
+    "time",
+    "has",
+    "look",
+    "two",
+    "more",
+    "write",
+    "go",
+    "see",
+    "number",
+    "no",
+    "way",
+    "could",
+    "people",
+    "my",
+    "than",
+    "first",
+    "water",
+    "been",
+    "call",
+    "who",
+    "oil",
+    "its",
+    "now",
+    "find",
+    "long",
+    "down",
+    "day",
+    "did",
+    "get",
+    "come",
+    "made",
+    "may",
+    "part",
+    "meeting",
+    "project",
+    "deadline",
+    "invoice",
+    "report",
+    "budget",
+    "review",
+    "release",
+    "schedule",
+    "customer",
+    "server",
+    "update",
+    "agenda",
+    "quarter",
+    "contract",
+    "proposal",
+    "feedback",
+    "draft",
+    "attached",
+    "please",
+    "thanks",
+    "regards",
+    "tomorrow",
+    "monday",
+    "friday",
+    "office",
+    "team",
+    "launch",
+    "travel",
+    "lunch",
+    "weekend",
+    "question",
+    "answer",
+    "issue",
+    "ticket",
+    "support",
+    "deploy",
+    "backup",
+    "database",
+    "network",
+    "security",
+    "password",
+    "account",
+    "payment",
+    "order",
+    "shipping",
+    "delivery",
+    "conference",
+    "slides",
+    "minutes",
+    "summary",
+    "estimate",
+    "approval",
+    "signature",
+    "holiday",
 ];
 
 const FIRST: &[&str] = &[
-    "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory", "Niaj",
-    "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter", "Zoë", "José", "Ingrid", "Ahmed",
-    "Mei", "Sven", "Chloé",
+    "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory",
+    "Niaj", "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter", "Zoë", "José",
+    "Ingrid", "Ahmed", "Mei", "Sven", "Chloé",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Jones", "Kowalski", "Nguyen", "Müller", "Garcia", "Rossi", "Dubois", "Tanaka", "Okafor",
-    "Larsen", "Novak", "Silva", "Cohen", "Ivanova", "Brown",
+    "Smith", "Jones", "Kowalski", "Nguyen", "Müller", "Garcia", "Rossi", "Dubois", "Tanaka",
+    "Okafor", "Larsen", "Novak", "Silva", "Cohen", "Ivanova", "Brown",
 ];
 const DOMAINS: &[&str] = &[
-    "example.com", "example.org", "example.net", "mail.example.com", "corp.example", "lists.example.org",
-    "university.example.edu", "shop.example", "bank.example", "news.example.net",
+    "example.com",
+    "example.org",
+    "example.net",
+    "mail.example.com",
+    "corp.example",
+    "lists.example.org",
+    "university.example.edu",
+    "shop.example",
+    "bank.example",
+    "news.example.net",
 ];
-const MAILERS: &[&str] = &["Thunderbird 115.3", "Apple Mail (2.3731)", "K-9 Mail 6.7", "Outlook 16.0", "mutt 2.2"];
-const LISTS: &[&str] = &["dev.lists.example.org", "announce.example.net", "users.lists.example.org"];
-const MONTHS: &[&str] = &["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MAILERS: &[&str] = &[
+    "Thunderbird 115.3",
+    "Apple Mail (2.3731)",
+    "K-9 Mail 6.7",
+    "Outlook 16.0",
+    "mutt 2.2",
+];
+const LISTS: &[&str] = &[
+    "dev.lists.example.org",
+    "announce.example.net",
+    "users.lists.example.org",
+];
+const MONTHS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const DAYS: &[&str] = &["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 
 /// One generated message with what APPEND needs besides the bytes.
@@ -102,7 +262,10 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(seed: u64) -> Generator {
-        Generator { rng: Rng::new(seed), counter: 0 }
+        Generator {
+            rng: Rng::new(seed),
+            counter: 0,
+        }
     }
 
     pub fn next_message(&mut self) -> GenMessage {
@@ -111,14 +274,24 @@ impl Generator {
         let n = self.counter;
         // About 1% from the SEARCH FROM needle, the rest from the pool.
         let (from_name, from_addr) = if r.chance(10) {
-            ("Mallory Kowalski".to_string(), format!("{FROM_NEEDLE}@example.org"))
+            (
+                "Mallory Kowalski".to_string(),
+                format!("{FROM_NEEDLE}@example.org"),
+            )
         } else {
             let f = *r.pick(FIRST);
             let l = *r.pick(LAST);
             let d = *r.pick(DOMAINS);
-            (format!("{f} {l}"), format!("{}.{}{}@{d}", ascii_lower(f), ascii_lower(l), r.below(20)))
+            (
+                format!("{f} {l}"),
+                format!("{}.{}{}@{d}", ascii_lower(f), ascii_lower(l), r.below(20)),
+            )
         };
-        let to = format!("{}.{}@example.com", ascii_lower(*r.pick(FIRST)), ascii_lower(*r.pick(LAST)));
+        let to = format!(
+            "{}.{}@example.com",
+            ascii_lower(*r.pick(FIRST)),
+            ascii_lower(*r.pick(LAST))
+        );
         // Dates spread over ~5 years from 2020-01-01, in message order with jitter, so that
         // SORT (DATE) has real work to do.
         let unix_time = 1_577_836_800 + (n as i64) * 1500 + r.below(86_400 * 3) as i64 - 86_400;
@@ -147,33 +320,60 @@ impl Generator {
             ));
         }
         h.push_str(&format!("Date: {date}\r\n"));
-        h.push_str(&format!("From: {} <{from_addr}>\r\n", header_phrase(&from_name)));
+        h.push_str(&format!(
+            "From: {} <{from_addr}>\r\n",
+            header_phrase(&from_name)
+        ));
         h.push_str(&format!("To: <{to}>\r\n"));
         if r.chance(250) {
-            h.push_str(&format!("Cc: {}.{}@example.net\r\n", ascii_lower(*r.pick(FIRST)), ascii_lower(*r.pick(LAST))));
+            h.push_str(&format!(
+                "Cc: {}.{}@example.net\r\n",
+                ascii_lower(*r.pick(FIRST)),
+                ascii_lower(*r.pick(LAST))
+            ));
         }
         h.push_str(&format!("Subject: {subject}\r\n"));
-        h.push_str(&format!("Message-ID: <{:016x}.{n}@{}>\r\n", r.next_u64(), r.pick(DOMAINS)));
+        h.push_str(&format!(
+            "Message-ID: <{:016x}.{n}@{}>\r\n",
+            r.next_u64(),
+            r.pick(DOMAINS)
+        ));
         if r.chance(300) {
-            h.push_str(&format!("In-Reply-To: <{:016x}@example.com>\r\n", r.next_u64()));
-            h.push_str(&format!("References: <{:016x}@example.com> <{:016x}@example.com>\r\n", r.next_u64(), r.next_u64()));
+            h.push_str(&format!(
+                "In-Reply-To: <{:016x}@example.com>\r\n",
+                r.next_u64()
+            ));
+            h.push_str(&format!(
+                "References: <{:016x}@example.com> <{:016x}@example.com>\r\n",
+                r.next_u64(),
+                r.next_u64()
+            ));
         }
         if r.chance(150) {
             let list = r.pick(LISTS);
-            h.push_str(&format!("List-Id: <{list}>\r\nList-Unsubscribe: <mailto:leave@{list}>\r\n"));
+            h.push_str(&format!(
+                "List-Id: <{list}>\r\nList-Unsubscribe: <mailto:leave@{list}>\r\n"
+            ));
         }
-        h.push_str(&format!("X-Mailer: {}\r\nMIME-Version: 1.0\r\n", r.pick(MAILERS)));
+        h.push_str(&format!(
+            "X-Mailer: {}\r\nMIME-Version: 1.0\r\n",
+            r.pick(MAILERS)
+        ));
 
         let shape = r.below(100);
         let mut body = String::new();
         let lines = r.range(3, 40) as usize;
         let text = paragraphs(r, lines, has_rare_word);
         if shape < 55 {
-            h.push_str("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n");
+            h.push_str(
+                "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n",
+            );
             body.push_str(&text);
         } else if shape < 80 {
             let b = format!("alt-{:x}", r.next_u64());
-            h.push_str(&format!("Content-Type: multipart/alternative; boundary=\"{b}\"\r\n"));
+            h.push_str(&format!(
+                "Content-Type: multipart/alternative; boundary=\"{b}\"\r\n"
+            ));
             body.push_str(&format!(
                 "--{b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--{b}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>{}</p></body></html>\r\n--{b}--\r\n",
                 text.replace("\r\n\r\n", "</p>\r\n<p>")
@@ -181,7 +381,9 @@ impl Generator {
         } else if shape < 95 {
             let b = format!("mix-{:x}", r.next_u64());
             let att_len = r.range(2_000, 48_000) as usize;
-            h.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{b}\"\r\n"));
+            h.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"{b}\"\r\n"
+            ));
             let ext = *r.pick(&["pdf", "png", "docx", "zip"]);
             body.push_str(&format!(
                 "--{b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--{b}\r\nContent-Type: application/octet-stream; name=\"file{n}.{ext}\"\r\nContent-Disposition: attachment; filename=\"file{n}.{ext}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}--{b}--\r\n",
@@ -189,7 +391,9 @@ impl Generator {
             ));
         } else {
             let b = format!("fwd-{:x}", r.next_u64());
-            h.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{b}\"\r\n"));
+            h.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"{b}\"\r\n"
+            ));
             let lines = r.range(2, 10) as usize;
             let inner = paragraphs(r, lines, false);
             body.push_str(&format!(
@@ -220,7 +424,10 @@ impl Generator {
 }
 
 fn ascii_lower(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_lowercase()
+    s.chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// A display name as a header phrase: RFC 2047 when it is not ASCII.
@@ -243,11 +450,19 @@ fn header_phrase(name: &str) -> String {
 
 fn paragraphs(r: &mut Rng, lines: usize, rare: bool) -> String {
     let mut s = String::with_capacity(lines * 70);
-    let rare_at = if rare { r.below(lines as u64) as usize } else { usize::MAX };
+    let rare_at = if rare {
+        r.below(lines as u64) as usize
+    } else {
+        usize::MAX
+    };
     for i in 0..lines {
         let mut len = 0;
         while len < 60 {
-            let w = if i == rare_at && len == 0 { RARE_WORD } else { *r.pick(WORDS) };
+            let w = if i == rare_at && len == 0 {
+                RARE_WORD
+            } else {
+                *r.pick(WORDS)
+            };
             if len > 0 {
                 s.push(' ');
             }
@@ -294,13 +509,25 @@ fn civil(t: i64) -> (i64, usize, i64, i64, i64, i64, usize) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    (y, m as usize, d, secs / 3600, secs / 60 % 60, secs % 60, days.rem_euclid(7) as usize)
+    (
+        y,
+        m as usize,
+        d,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        days.rem_euclid(7) as usize,
+    )
 }
 
 /// RFC 5322 §3.3 date-time.
 pub fn rfc5322_date(t: i64) -> String {
     let (y, m, d, hh, mm, ss, wd) = civil(t);
-    format!("{}, {d} {} {y} {hh:02}:{mm:02}:{ss:02} +0000", DAYS[wd], MONTHS[m - 1])
+    format!(
+        "{}, {d} {} {y} {hh:02}:{mm:02}:{ss:02} +0000",
+        DAYS[wd],
+        MONTHS[m - 1]
+    )
 }
 
 /// RFC 9051 date-time (without the quotes).
@@ -312,7 +539,11 @@ pub fn imap_date_time(t: i64) -> String {
 /// The asctime-like date of an mbox "From " line.
 pub fn mbox_date(t: i64) -> String {
     let (y, m, d, hh, mm, ss, wd) = civil(t);
-    format!("{} {} {d:>2} {hh:02}:{mm:02}:{ss:02} {y}", DAYS[wd], MONTHS[m - 1])
+    format!(
+        "{} {} {d:>2} {hh:02}:{mm:02}:{ss:02} {y}",
+        DAYS[wd],
+        MONTHS[m - 1]
+    )
 }
 
 #[cfg(test)]
@@ -321,14 +552,18 @@ mod tests {
 
     #[test]
     fn deterministic_and_varied() {
-        let a: Vec<_> = (0..50).map({
-            let mut g = Generator::new(7);
-            move |_| g.next_message().bytes
-        }).collect();
-        let b: Vec<_> = (0..50).map({
-            let mut g = Generator::new(7);
-            move |_| g.next_message().bytes
-        }).collect();
+        let a: Vec<_> = (0..50)
+            .map({
+                let mut g = Generator::new(7);
+                move |_| g.next_message().bytes
+            })
+            .collect();
+        let b: Vec<_> = (0..50)
+            .map({
+                let mut g = Generator::new(7);
+                move |_| g.next_message().bytes
+            })
+            .collect();
         assert_eq!(a, b);
         assert!(a.iter().any(|m| m.windows(9).any(|w| w == b"multipart")));
     }
@@ -343,7 +578,9 @@ mod tests {
     #[test]
     fn rare_word_about_one_in_thousand() {
         let mut g = Generator::new(1);
-        let hits = (0..20_000).filter(|_| g.next_message().has_rare_word).count();
+        let hits = (0..20_000)
+            .filter(|_| g.next_message().has_rare_word)
+            .count();
         assert!((5..=60).contains(&hits), "{hits}");
     }
 }

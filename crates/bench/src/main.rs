@@ -10,7 +10,10 @@ use loft_bench::results::{self, Sink};
 use loft_bench::{Target, bigbox, connections, delivery, import, load};
 
 #[derive(Debug, Parser)]
-#[command(name = "loft-bench", about = "Measure IMAP/LMTP servers (Loft, Dovecot, ...) with the same client code")]
+#[command(
+    name = "loft-bench",
+    about = "Measure IMAP/LMTP servers (Loft, Dovecot, ...) with the same client code"
+)]
 struct Cli {
     /// Append every result as one JSON object per line to this file.
     #[arg(long, global = true, value_name = "FILE")]
@@ -38,7 +41,13 @@ struct ServerArgs {
 
 impl ServerArgs {
     fn target(&self) -> Target {
-        Target { name: self.name.clone(), addr: self.imap.clone(), tls: self.tls, user: self.user.clone(), password: self.password.clone() }
+        Target {
+            name: self.name.clone(),
+            addr: self.imap.clone(),
+            tls: self.tls,
+            user: self.user.clone(),
+            password: self.password.clone(),
+        }
     }
 }
 
@@ -150,15 +159,43 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut sink = Sink::new(cli.json.as_deref())?;
     match cli.command {
-        Command::Bigbox { server, n, seed, reps, mailbox } => {
-            let o = bigbox::BigboxOpts { n, seed, reps, mailbox, ..Default::default() };
+        Command::Bigbox {
+            server,
+            n,
+            seed,
+            reps,
+            mailbox,
+        } => {
+            let o = bigbox::BigboxOpts {
+                n,
+                seed,
+                reps,
+                mailbox,
+                ..Default::default()
+            };
             bigbox::run(&server.target(), &o, &mut sink).await
         }
-        Command::Load { server, clients, duration, prefill } => {
-            let o = load::LoadOpts { clients, duration: Duration::from_secs_f64(duration), prefill, ..Default::default() };
+        Command::Load {
+            server,
+            clients,
+            duration,
+            prefill,
+        } => {
+            let o = load::LoadOpts {
+                clients,
+                duration: Duration::from_secs_f64(duration),
+                prefill,
+                ..Default::default()
+            };
             load::run(&server.target(), &o, &mut sink).await
         }
-        Command::Connections { server, n, server_pid, parallel, max_setup_secs } => {
+        Command::Connections {
+            server,
+            n,
+            server_pid,
+            parallel,
+            max_setup_secs,
+        } => {
             let o = connections::ConnOpts {
                 n,
                 server_pid,
@@ -168,17 +205,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             connections::run(&server.target(), &o, &mut sink).await
         }
-        Command::Delivery { name, lmtp, rcpt, clients, duration } => {
-            let o = delivery::DeliveryOpts { lmtp, rcpt, clients, duration: Duration::from_secs_f64(duration), seed: 4 };
+        Command::Delivery {
+            name,
+            lmtp,
+            rcpt,
+            clients,
+            duration,
+        } => {
+            let o = delivery::DeliveryOpts {
+                lmtp,
+                rcpt,
+                clients,
+                duration: Duration::from_secs_f64(duration),
+                seed: 4,
+            };
             delivery::run(&name, &o, &mut sink).await
         }
         Command::Mbox { n, seed, out } => {
             let bytes = import::write_mbox(&out, n, seed)?;
-            eprintln!("wrote {n} messages, {:.1} MiB, to {}", bytes as f64 / 1048576.0, out.display());
+            eprintln!(
+                "wrote {n} messages, {:.1} MiB, to {}",
+                bytes as f64 / 1048576.0,
+                out.display()
+            );
             Ok(())
         }
-        Command::Measure { name, op, count, command } => import::measure(&name, &op, count, &command, &mut sink).await,
-        Command::Report { input, a, b, svg, title } => {
+        Command::Measure {
+            name,
+            op,
+            count,
+            command,
+        } => import::measure(&name, &op, count, &command, &mut sink).await,
+        Command::Report {
+            input,
+            a,
+            b,
+            svg,
+            title,
+        } => {
             let mut all = Vec::new();
             for p in &input {
                 all.extend(results::read_jsonl(p)?);

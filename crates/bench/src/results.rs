@@ -35,7 +35,15 @@ pub struct Measurement {
 }
 
 impl Measurement {
-    pub fn new(bench: &str, op: &str, server: &str, n: u64, unit: &str, better: Better, samples: Vec<f64>) -> Measurement {
+    pub fn new(
+        bench: &str,
+        op: &str,
+        server: &str,
+        n: u64,
+        unit: &str,
+        better: Better,
+        samples: Vec<f64>,
+    ) -> Measurement {
         Measurement {
             bench: bench.into(),
             op: op.into(),
@@ -66,7 +74,11 @@ pub fn median(samples: &[f64]) -> f64 {
     let mut s = samples.to_vec();
     s.sort_by(f64::total_cmp);
     let m = s.len() / 2;
-    if s.len() % 2 == 1 { s[m] } else { (s[m - 1] + s[m]) / 2.0 }
+    if s.len() % 2 == 1 {
+        s[m]
+    } else {
+        (s[m - 1] + s[m]) / 2.0
+    }
 }
 
 /// Where the results go: printed as they come and appended to a JSON-lines file.
@@ -78,10 +90,18 @@ pub struct Sink {
 impl Sink {
     pub fn new(path: Option<&Path>) -> anyhow::Result<Sink> {
         let file = match path {
-            Some(p) => Some(std::fs::OpenOptions::new().create(true).append(true).open(p)?),
+            Some(p) => Some(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)?,
+            ),
             None => None,
         };
-        Ok(Sink { file, all: Vec::new() })
+        Ok(Sink {
+            file,
+            all: Vec::new(),
+        })
     }
 
     pub fn push(&mut self, m: Measurement) {
@@ -122,8 +142,8 @@ pub fn read_jsonl(path: &Path) -> anyhow::Result<Vec<Measurement>> {
         if line.trim().is_empty() {
             continue;
         }
-        let m: Measurement =
-            serde_json::from_str(line).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))?;
+        let m: Measurement = serde_json::from_str(line)
+            .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))?;
         out.push(m);
     }
     Ok(out)
@@ -141,7 +161,9 @@ pub enum Target {
 
 pub fn target_for(bench: &str, op: &str) -> Target {
     match (bench, op) {
-        ("bigbox", o) if o.starts_with("SEARCH BODY") || o.starts_with("SEARCH TEXT") => Target::Ratio(20.0),
+        ("bigbox", o) if o.starts_with("SEARCH BODY") || o.starts_with("SEARCH TEXT") => {
+            Target::Ratio(20.0)
+        }
         ("bigbox", o) if o.starts_with("fill") => Target::None,
         ("bigbox", _) => Target::Ratio(1.0),
         ("load", "commands/s") => Target::Ratio(2.0),
@@ -197,7 +219,10 @@ pub fn compare(all: &[Measurement], a: &str, b: &str) -> Vec<Row> {
             };
             let (target, met) = match target_for(&bench, &op) {
                 Target::Ratio(r) => (format!(">= {r}x"), advantage.map(|adv| adv >= r)),
-                Target::AtMost(v) => (format!("<= {v} {}", proto.map(|m| m.unit.as_str()).unwrap_or("")), av.map(|x| x <= v)),
+                Target::AtMost(v) => (
+                    format!("<= {v} {}", proto.map(|m| m.unit.as_str()).unwrap_or("")),
+                    av.map(|x| x <= v),
+                ),
                 Target::None => (String::new(), None),
             };
             Row {
@@ -218,7 +243,8 @@ pub fn compare(all: &[Measurement], a: &str, b: &str) -> Vec<Row> {
 
 /// A Markdown table (also readable on a terminal).
 pub fn table(rows: &[Row], a: &str, b: &str) -> String {
-    let mut s = format!("| bench | operation | N | unit | {a} | {b} | {a} advantage | target | met |\n");
+    let mut s =
+        format!("| bench | operation | N | unit | {a} | {b} | {a} advantage | target | met |\n");
     s.push_str("|---|---|---:|---|---:|---:|---:|---|---|\n");
     for r in rows {
         let f = |v: Option<f64>| v.map(fmt_value).unwrap_or_else(|| "n/a".into());
@@ -230,7 +256,9 @@ pub fn table(rows: &[Row], a: &str, b: &str) -> String {
             r.unit,
             f(r.a),
             f(r.b),
-            r.advantage.map(|x| format!("{x:.2}x")).unwrap_or_else(|| "-".into()),
+            r.advantage
+                .map(|x| format!("{x:.2}x"))
+                .unwrap_or_else(|| "-".into()),
             r.target,
             match r.met {
                 Some(true) => "yes",
@@ -243,7 +271,10 @@ pub fn table(rows: &[Row], a: &str, b: &str) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A horizontal bar chart of `a`'s advantage over `b` per operation, on a log2 scale
@@ -264,8 +295,13 @@ pub fn svg(rows: &[Row], a: &str, b: &str, title: &str) -> String {
     s.push_str(&format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
     ));
-    s.push_str(&format!("<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n"));
-    s.push_str(&format!("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>\n", xml_escape(title)));
+    s.push_str(&format!(
+        "<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n"
+    ));
+    s.push_str(&format!(
+        "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>\n",
+        xml_escape(title)
+    ));
     s.push_str(&format!(
         "<text x=\"10\" y=\"42\" fill=\"#444\">{} advantage over {} (log scale; right of 1x: {} better, left: {} better)</text>\n",
         xml_escape(a),
@@ -278,7 +314,11 @@ pub fn svg(rows: &[Row], a: &str, b: &str, title: &str) -> String {
             continue;
         }
         let x = cx + k as f64 * scale;
-        let label = if k >= 0 { format!("{}x", 1u64 << k) } else { format!("1/{}x", 1u64 << -k) };
+        let label = if k >= 0 {
+            format!("{}x", 1u64 << k)
+        } else {
+            format!("1/{}x", 1u64 << -k)
+        };
         s.push_str(&format!(
             "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"1\"/>\n",
             height - 30.0,
@@ -294,7 +334,11 @@ pub fn svg(rows: &[Row], a: &str, b: &str, title: &str) -> String {
         // Invariant: filtered above to rows with an advantage.
         let adv = r.advantage.unwrap_or(1.0);
         let l = adv.log2().clamp(-max_log, max_log);
-        let (x, w) = if l >= 0.0 { (cx, l * scale) } else { (cx + l * scale, -l * scale) };
+        let (x, w) = if l >= 0.0 {
+            (cx, l * scale)
+        } else {
+            (cx + l * scale, -l * scale)
+        };
         let color = if adv >= 1.0 { "#2e8b57" } else { "#c0392b" };
         s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
@@ -331,10 +375,42 @@ mod tests {
     #[test]
     fn compare_and_render() {
         let all = vec![
-            Measurement::new("bigbox", "SELECT", "loft", 10, "ms", Better::Lower, vec![2.0, 1.0, 3.0]),
-            Measurement::new("bigbox", "SELECT", "dovecot", 10, "ms", Better::Lower, vec![4.0]),
-            Measurement::new("load", "commands/s", "loft", 50, "cmd/s", Better::Higher, vec![100.0]),
-            Measurement::new("load", "commands/s", "dovecot", 50, "cmd/s", Better::Higher, vec![100.0]),
+            Measurement::new(
+                "bigbox",
+                "SELECT",
+                "loft",
+                10,
+                "ms",
+                Better::Lower,
+                vec![2.0, 1.0, 3.0],
+            ),
+            Measurement::new(
+                "bigbox",
+                "SELECT",
+                "dovecot",
+                10,
+                "ms",
+                Better::Lower,
+                vec![4.0],
+            ),
+            Measurement::new(
+                "load",
+                "commands/s",
+                "loft",
+                50,
+                "cmd/s",
+                Better::Higher,
+                vec![100.0],
+            ),
+            Measurement::new(
+                "load",
+                "commands/s",
+                "dovecot",
+                50,
+                "cmd/s",
+                Better::Higher,
+                vec![100.0],
+            ),
         ];
         let rows = compare(&all, "loft", "dovecot");
         assert_eq!(rows.len(), 2);

@@ -12,34 +12,75 @@ use loft_testkit::TestServer;
 async fn every_benchmark_runs_once_on_a_small_n() {
     let server = TestServer::start().await;
     server.add_user("bench", "bench").await;
-    let t = Target { name: "loft".into(), addr: server.addr().to_string(), tls: false, user: "bench".into(), password: "bench".into() };
+    let t = Target {
+        name: "loft".into(),
+        addr: server.addr().to_string(),
+        tls: false,
+        user: "bench".into(),
+        password: "bench".into(),
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     let json = dir.path().join("results.json");
     let mut sink = Sink::new(Some(&json)).expect("results file");
 
-    let o = bigbox::BigboxOpts { n: 200, reps: 2, ..Default::default() };
+    let o = bigbox::BigboxOpts {
+        n: 200,
+        reps: 2,
+        ..Default::default()
+    };
     bigbox::run(&t, &o, &mut sink).await.expect("bigbox");
     let ops: Vec<&str> = sink.all.iter().map(|m| m.op.as_str()).collect();
-    for op in ["fill (APPEND)", "SELECT", "FETCH 1:* (ENVELOPE)", "SEARCH BODY <rare word>", "STORE 1:* +FLAGS", "EXPUNGE of 1,000"] {
+    for op in [
+        "fill (APPEND)",
+        "SELECT",
+        "FETCH 1:* (ENVELOPE)",
+        "SEARCH BODY <rare word>",
+        "STORE 1:* +FLAGS",
+        "EXPUNGE of 1,000",
+    ] {
         assert!(ops.contains(&op), "{op} missing from {ops:?}");
     }
 
-    let o = load::LoadOpts { clients: 5, duration: Duration::from_secs(2), prefill: 30, seed: 2 };
+    let o = load::LoadOpts {
+        clients: 5,
+        duration: Duration::from_secs(2),
+        prefill: 30,
+        seed: 2,
+    };
     load::run(&t, &o, &mut sink).await.expect("load");
-    let cps = sink.all.iter().find(|m| m.op == "commands/s").expect("commands/s");
+    let cps = sink
+        .all
+        .iter()
+        .find(|m| m.op == "commands/s")
+        .expect("commands/s");
     assert!(cps.value > 0.0, "{cps:?}");
     assert!(cps.note.contains(" 0 clients failed"), "{}", cps.note);
 
-    let o = connections::ConnOpts { n: 20, server_pid: Some(std::process::id()), parallel: 10, settle: Duration::from_millis(100), max_setup: Duration::from_secs(20) };
-    connections::run(&t, &o, &mut sink).await.expect("connections");
-    let held = sink.all.iter().find(|m| m.op == "IDLE connections held").expect("held");
+    let o = connections::ConnOpts {
+        n: 20,
+        server_pid: Some(std::process::id()),
+        parallel: 10,
+        settle: Duration::from_millis(100),
+        max_setup: Duration::from_secs(20),
+    };
+    connections::run(&t, &o, &mut sink)
+        .await
+        .expect("connections");
+    let held = sink
+        .all
+        .iter()
+        .find(|m| m.op == "IDLE connections held")
+        .expect("held");
     assert_eq!(held.value, 20.0);
 
     let mbox = dir.path().join("small.mbox");
     let bytes = import::write_mbox(&mbox, 50, 3).expect("mbox");
     let text = std::fs::read(&mbox).expect("read mbox");
     assert_eq!(text.len() as u64, bytes);
-    assert_eq!(text.windows(7).filter(|w| w == b"\n\nFrom ").count() + 1, 50);
+    assert_eq!(
+        text.windows(7).filter(|w| w == b"\n\nFrom ").count() + 1,
+        50
+    );
 
     // The JSON lines read back, and the report renders.
     let all = results::read_jsonl(&json).expect("read results");

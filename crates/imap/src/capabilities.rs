@@ -69,7 +69,11 @@ pub fn capabilities(s: &Session) -> Vec<String> {
         }
         // Exactly the mechanisms that work on this connection (issue 3): -PLUS only with
         // channel binding data (TLS 1.3), PLAIN/LOGIN only where plaintext is allowed.
-        let bindings = s.tls_info.as_ref().map(|t| t.channel_bindings()).unwrap_or_default();
+        let bindings = s
+            .tls_info
+            .as_ref()
+            .map(|t| t.channel_bindings())
+            .unwrap_or_default();
         let is_plaintext = is_plaintext_auth_allowed(s);
         for mech in loft_auth::sasl::mechanism_names(&bindings) {
             let is_cleartext = mech == loft_auth::sasl::PLAIN || mech == loft_auth::sasl::LOGIN;
@@ -80,7 +84,11 @@ pub fn capabilities(s: &Session) -> Vec<String> {
         // RFC 7628 §5: a bearer token is a password to whoever sees it; only with
         // `[oauth]` configured and where PLAIN is offered.
         if is_plaintext && s.ctx.config.oauth.is_some() {
-            caps.extend(loft_auth::sasl::oauth::MECHANISMS.iter().map(|m| format!("AUTH={m}")));
+            caps.extend(
+                loft_auth::sasl::oauth::MECHANISMS
+                    .iter()
+                    .map(|m| format!("AUTH={m}")),
+            );
         }
         // RFC 4959.
         caps.push("SASL-IR".into());

@@ -40,7 +40,10 @@ pub struct InflateBudget {
 
 impl InflateBudget {
     pub fn new(limit: u64) -> Arc<InflateBudget> {
-        Arc::new(InflateBudget { used: AtomicU64::new(0), limit })
+        Arc::new(InflateBudget {
+            used: AtomicU64::new(0),
+            limit,
+        })
     }
     /// A command is complete: the next one starts with a full budget.
     pub fn reset(&self) {
@@ -52,7 +55,10 @@ impl InflateBudget {
     fn spend(&self, n: u64) -> io::Result<()> {
         let used = self.used.fetch_add(n, Ordering::Relaxed).saturating_add(n);
         if used > self.limit {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "inflated command larger than the COMPRESS limit"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "inflated command larger than the COMPRESS limit",
+            ));
         }
         Ok(())
     }
@@ -85,7 +91,11 @@ impl DeflateStream {
     /// Wrap `inner`. Called after the tagged OK to COMPRESS has been flushed (RFC 4978 §3:
     /// compression starts right after the CRLF of the OK, in both directions). `pending`
     /// is compressed input the session had already read past the command.
-    pub fn new(inner: Box<dyn AsyncStream>, pending: Vec<u8>, budget: Arc<InflateBudget>) -> DeflateStream {
+    pub fn new(
+        inner: Box<dyn AsyncStream>,
+        pending: Vec<u8>,
+        budget: Arc<InflateBudget>,
+    ) -> DeflateStream {
         DeflateStream {
             inner,
             inflate: Decompress::new(false),
@@ -103,7 +113,8 @@ impl DeflateStream {
     /// Write pending compressed output to `inner`.
     fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while self.out_pos < self.out_buf.len() {
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.out_buf[self.out_pos..]))?;
+            let n =
+                ready!(Pin::new(&mut self.inner).poll_write(cx, &self.out_buf[self.out_pos..]))?;
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
@@ -137,7 +148,11 @@ impl DeflateStream {
 }
 
 impl AsyncRead for DeflateStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let this = &mut *self;
         if buf.remaining() == 0 {
             return Poll::Ready(Ok(()));
@@ -188,7 +203,11 @@ impl AsyncRead for DeflateStream {
 }
 
 impl AsyncWrite for DeflateStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         // Keep the pending output bounded: drain once it grows.
         if this.out_buf.len() - this.out_pos >= INPUT_CHUNK_BYTES {

@@ -169,14 +169,22 @@ pub struct Slot {
 
 impl ConnectionLimits {
     pub fn new(config: LimitsConfig) -> ConnectionLimits {
-        ConnectionLimits { config, total: AtomicUsize::new(0), per_key: Mutex::new(HashMap::new()) }
+        ConnectionLimits {
+            config,
+            total: AtomicUsize::new(0),
+            per_key: Mutex::new(HashMap::new()),
+        }
     }
 
     /// A new connection from `ip`: counts against the total and the address limits.
     pub fn connect(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, LimitHit> {
         let prev = self.total.fetch_add(1, Ordering::SeqCst);
         // Dropped on refusal, which gives the total count back.
-        let mut slot = Slot { limits: self.clone(), key: None, counts_total: true };
+        let mut slot = Slot {
+            limits: self.clone(),
+            key: None,
+            counts_total: true,
+        };
         if self.config.max_connections > 0 && prev >= self.config.max_connections {
             return Err(LimitHit::Total);
         }
@@ -194,7 +202,11 @@ impl ConnectionLimits {
         if !self.reserve(&key, self.config.max_connections_per_account) {
             return Err(LimitHit::PerAccount);
         }
-        Ok(Slot { limits: self.clone(), key: Some(key), counts_total: false })
+        Ok(Slot {
+            limits: self.clone(),
+            key: Some(key),
+            counts_total: false,
+        })
     }
 
     /// Open connections in total.

@@ -33,6 +33,11 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> AsyncStream
 /// Serve one client until it logs out, the connection drops or a fatal error. Never panics
 /// on client input; logs (without secrets) and returns.
 /// `is_tls`: the stream is already TLS (implicit TLS port).
-pub async fn serve_connection(ctx: Arc<ServerContext>, stream: Box<dyn AsyncStream>, peer: SocketAddr, is_tls: bool) {
+pub async fn serve_connection(
+    ctx: Arc<ServerContext>,
+    stream: Box<dyn AsyncStream>,
+    peer: SocketAddr,
+    is_tls: bool,
+) {
     session::run(ctx, stream, peer, is_tls).await
 }

@@ -37,7 +37,10 @@ pub fn thread_id(blob: &BlobId, derived: &Derived) -> String {
 
 /// The derived values of a record: stored at ingest, or computed from `raw` for messages
 /// stored before they existed (None when neither is available).
-pub fn derived<'a>(record: &'a MessageRecord, raw: Option<&[u8]>) -> Option<std::borrow::Cow<'a, Derived>> {
+pub fn derived<'a>(
+    record: &'a MessageRecord,
+    raw: Option<&[u8]>,
+) -> Option<std::borrow::Cow<'a, Derived>> {
     match (&record.parsed.derived, raw) {
         (Some(d), _) => Some(std::borrow::Cow::Borrowed(d)),
         (None, Some(raw)) => Some(std::borrow::Cow::Owned(loft_message::preview::derive(raw))),
@@ -47,7 +50,10 @@ pub fn derived<'a>(record: &'a MessageRecord, raw: Option<&[u8]>) -> Option<std:
 
 /// RFC 8474 §7: objectid = 1*255(ALPHA / DIGIT / "_" / "-").
 pub fn is_objectid(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !s.is_empty()
+        && s.len() <= 255
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn short(hex: &str) -> &str {
@@ -70,8 +76,14 @@ mod tests {
         assert!(is_objectid(&e) && is_objectid(&t) && is_objectid(&mailbox_id(MailboxId(7))));
         assert_ne!(e, t);
         assert_eq!(e.len(), 25);
-        let a = Derived { preview: String::new(), thread_root: Some("a@x".into()) };
-        assert_eq!(thread_id(&blob, &a), thread_id(&BlobId("cd".repeat(32)), &a));
+        let a = Derived {
+            preview: String::new(),
+            thread_root: Some("a@x".into()),
+        };
+        assert_eq!(
+            thread_id(&blob, &a),
+            thread_id(&BlobId("cd".repeat(32)), &a)
+        );
         assert!(!is_objectid("a b") && !is_objectid(""));
     }
 }

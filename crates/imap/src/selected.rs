@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use loft_proto_imap::{Code, Flag, Numbering, ResponseWriter, SequenceSet, Status};
-use loft_store::{AccountId, Flags, Mailbox, MailboxSnapshot, MessageMeta, ModSeq, Store, StoreError, Uid};
+use loft_store::{
+    AccountId, Flags, Mailbox, MailboxSnapshot, MessageMeta, ModSeq, Store, StoreError, Uid,
+};
 
 use crate::cmd::CmdError;
 use crate::session::Enabled;
@@ -78,8 +80,17 @@ impl Selected {
     /// this session claimed (read-write), or None for EXAMINE, where the last
     /// `snapshot.status.recent` messages are shown as \Recent without claiming them (RFC 3501
     /// §6.3.2: EXAMINE must not make messages lose \Recent).
-    pub fn from_snapshot(snapshot: MailboxSnapshot, is_read_only: bool, recent: Option<(u32, u32)>) -> Result<Selected, StoreError> {
-        let MailboxSnapshot { mailbox, status, messages, keywords } = snapshot;
+    pub fn from_snapshot(
+        snapshot: MailboxSnapshot,
+        is_read_only: bool,
+        recent: Option<(u32, u32)>,
+    ) -> Result<Selected, StoreError> {
+        let MailboxSnapshot {
+            mailbox,
+            status,
+            messages,
+            keywords,
+        } = snapshot;
         let mut sel = Selected {
             mailbox,
             is_read_only,
@@ -121,12 +132,22 @@ impl Selected {
         // EXAMINE shows the last `status.recent` messages as \Recent (RFC 3501 §6.3.2), a
         // count only the snapshot has: it always takes the full path.
         if !is_read_only && let Some(base) = shared::get(store, mailbox.id, uid_validity) {
-            let delta = store.delta(account, mailbox.id, base.highest_modseq).await?;
+            let delta = store
+                .delta(account, mailbox.id, base.highest_modseq)
+                .await?;
             let recent = store.claim_recent(account, mailbox.id).await?;
             let (entries, keyword_sets, uid_next) = shared::apply(&base, &delta)?;
             let highest_modseq = base.highest_modseq.max(delta.highest_modseq);
             if highest_modseq != base.highest_modseq {
-                shared::put(store, mailbox.id, uid_validity, highest_modseq, uid_next, &entries, &keyword_sets);
+                shared::put(
+                    store,
+                    mailbox.id,
+                    uid_validity,
+                    highest_modseq,
+                    uid_next,
+                    &entries,
+                    &keyword_sets,
+                );
             }
             let mut sel = Selected {
                 mailbox,
@@ -155,9 +176,21 @@ impl Selected {
         }
         let snapshot = store.snapshot(account, mailbox.id).await?;
         // RFC 3501 §6.3.2: EXAMINE must not take \Recent away from anyone; SELECT claims it.
-        let recent = if is_read_only { None } else { Some(store.claim_recent(account, mailbox.id).await?) };
+        let recent = if is_read_only {
+            None
+        } else {
+            Some(store.claim_recent(account, mailbox.id).await?)
+        };
         let sel = Selected::from_snapshot(snapshot, is_read_only, recent)?;
-        shared::put(store, sel.mailbox.id, uid_validity, sel.highest_modseq, sel.uid_next, &sel.entries, &sel.keyword_sets);
+        shared::put(
+            store,
+            sel.mailbox.id,
+            uid_validity,
+            sel.highest_modseq,
+            sel.uid_next,
+            &sel.entries,
+            &sel.keyword_sets,
+        );
         Ok(sel)
     }
 
@@ -173,7 +206,9 @@ impl Selected {
         enabled: &Enabled,
         allow_expunge: bool,
     ) -> Result<(), StoreError> {
-        let delta = store.delta(account, self.mailbox.id, self.highest_modseq).await?;
+        let delta = store
+            .delta(account, self.mailbox.id, self.highest_modseq)
+            .await?;
         // New keywords first, so the FETCH responses below only use announced flags.
         if self.learn_keywords(&delta.keywords) {
             self.write_flags(out);
@@ -192,7 +227,11 @@ impl Selected {
                 self.recent_claims.push(range);
             }
             for m in &new {
-                let is_recent = if self.is_read_only { true } else { self.is_claimed_recent(m.uid.get()) };
+                let is_recent = if self.is_read_only {
+                    true
+                } else {
+                    self.is_claimed_recent(m.uid.get())
+                };
                 self.push(m, is_recent)?;
             }
             if let Some(last) = self.entries.last() {
@@ -207,8 +246,14 @@ impl Selected {
         // RFC 7162 §3.2: MODSEQ values were sent while expunges (with higher mod-sequences)
         // wait; a HIGHESTMODSEQ below those expunges keeps a client that resyncs from the
         // largest MODSEQ it saw from skipping them.
-        if enabled.condstore && let Some(floor) = self.expunge_floor {
-            out.untagged_status(Status::Ok, Some(&Code::HighestModSeq(floor.0)), "Expunges pending");
+        if enabled.condstore
+            && let Some(floor) = self.expunge_floor
+        {
+            out.untagged_status(
+                Status::Ok,
+                Some(&Code::HighestModSeq(floor.0)),
+                "Expunges pending",
+            );
         }
         Ok(())
     }
@@ -253,7 +298,10 @@ impl Selected {
             seq: index + 1,
             uid,
             modseq: ModSeq(e.modseq),
-            flags: Flags { bits: e.bits() & SYSTEM_FLAGS, keywords: self.keyword_sets.get(e.keyword_set()).to_vec() },
+            flags: Flags {
+                bits: e.bits() & SYSTEM_FLAGS,
+                keywords: self.keyword_sets.get(e.keyword_set()).to_vec(),
+            },
             is_recent: e.bits() & BIT_RECENT != 0,
             is_expunged: e.bits() & BIT_EXPUNGED != 0,
         })
@@ -261,18 +309,26 @@ impl Selected {
 
     /// Sequence number of the first message without \Seen (RFC 3501 §7.1 [UNSEEN]).
     pub fn first_unseen(&self) -> Option<u32> {
-        self.entries.iter().position(|e| e.bits() & Flags::SEEN == 0).map(|i| i as u32 + 1)
+        self.entries
+            .iter()
+            .position(|e| e.bits() & Flags::SEEN == 0)
+            .map(|i| i as u32 + 1)
     }
 
     /// UID of the message at 0-based `index`.
     pub fn uid_at(&self, index: u32) -> Option<Uid> {
-        self.entries.get(index as usize).and_then(|e| Uid::new(e.uid))
+        self.entries
+            .get(index as usize)
+            .and_then(|e| Uid::new(e.uid))
     }
 
     /// 0-based position of a UID in the view; always `< entries.len()`, so the callers
     /// below index `entries` with it directly.
     pub fn index_of(&self, uid: Uid) -> Option<u32> {
-        self.entries.binary_search_by_key(&uid.get(), |e| e.uid).ok().map(|i| i as u32)
+        self.entries
+            .binary_search_by_key(&uid.get(), |e| e.uid)
+            .ok()
+            .map(|i| i as u32)
     }
 
     /// Borrowed per-message data without allocating (SEARCH over the whole view).
@@ -297,7 +353,11 @@ impl Selected {
     pub fn resolve(&self, set: &SequenceSet, numbering: Numbering) -> Result<Vec<u32>, CmdError> {
         let ranges = match set {
             SequenceSet::Saved => {
-                return Ok(self.saved_search.iter().filter_map(|&u| Uid::new(u).and_then(|u| self.index_of(u))).collect());
+                return Ok(self
+                    .saved_search
+                    .iter()
+                    .filter_map(|&u| Uid::new(u).and_then(|u| self.index_of(u)))
+                    .collect());
             }
             SequenceSet::Ranges(r) => r,
         };
@@ -325,8 +385,12 @@ impl Selected {
     /// that are no longer in the view (VANISHED (EARLIER), RFC 7162 §3.2.5.1, §3.2.6).
     pub fn uid_ranges_unbounded(&self, set: &SequenceSet) -> Vec<(u32, u32)> {
         match set {
-            SequenceSet::Saved => sets::normalize(self.saved_search.iter().map(|&u| (u, u)).collect()),
-            SequenceSet::Ranges(r) => sets::normalize(r.iter().map(|r| r.resolve(u32::MAX)).collect()),
+            SequenceSet::Saved => {
+                sets::normalize(self.saved_search.iter().map(|&u| (u, u)).collect())
+            }
+            SequenceSet::Ranges(r) => {
+                sets::normalize(r.iter().map(|r| r.resolve(u32::MAX)).collect())
+            }
         }
     }
 
@@ -342,7 +406,11 @@ impl Selected {
         ranges: &[(u32, u32)],
     ) -> Result<Vec<u32>, StoreError> {
         let gone = store.vanished(account, self.mailbox.id, since).await?;
-        Ok(gone.into_iter().map(Uid::get).filter(|&u| sets::contains(ranges, u) && !self.contains_uid(u)).collect())
+        Ok(gone
+            .into_iter()
+            .map(Uid::get)
+            .filter(|&u| sets::contains(ranges, u) && !self.contains_uid(u))
+            .collect())
     }
 
     /// The saved SEARCHRES result (UIDs, ascending).
@@ -360,7 +428,9 @@ impl Selected {
     /// FETCH), so `sync` does not announce them again as changes by another session.
     pub fn update_flags(&mut self, changed: &[MessageMeta]) -> Result<(), StoreError> {
         for m in changed {
-            let Some(i) = self.index_of(m.uid) else { continue };
+            let Some(i) = self.index_of(m.uid) else {
+                continue;
+            };
             let set = self.keyword_sets.intern(&m.flags.keywords)?;
             let e = &mut self.entries[i as usize];
             let keep = e.bits() & (BIT_RECENT | BIT_EXPUNGED);
@@ -408,7 +478,12 @@ impl Selected {
         }
         // RFC 9586 §3: UIDONLY reports expunges with VANISHED too.
         if enabled.qresync || enabled.uidonly {
-            let uids: Vec<u32> = self.entries.iter().filter(|e| e.bits() & BIT_EXPUNGED != 0).map(|e| e.uid).collect();
+            let uids: Vec<u32> = self
+                .entries
+                .iter()
+                .filter(|e| e.bits() & BIT_EXPUNGED != 0)
+                .map(|e| e.uid)
+                .collect();
             out.raw(format!("* VANISHED {}\r\n", sets::render_set(&uids)).as_bytes());
         } else {
             for (i, e) in self.entries.iter().enumerate().rev() {
@@ -433,22 +508,38 @@ impl Selected {
     /// `* FLAGS (...)` and `* OK [PERMANENTFLAGS (...)]` for the current keyword set
     /// (RFC 9051 §6.3.2). PERMANENTFLAGS is empty on a read-only mailbox (EXAMINE).
     pub fn write_flags(&self, out: &mut ResponseWriter) {
-        let mut flags = vec![Flag::Answered, Flag::Flagged, Flag::Deleted, Flag::Seen, Flag::Draft];
+        let mut flags = vec![
+            Flag::Answered,
+            Flag::Flagged,
+            Flag::Deleted,
+            Flag::Seen,
+            Flag::Draft,
+        ];
         flags.extend(self.keywords.iter().map(|k| Flag::Keyword(k.clone())));
         out.raw(b"* FLAGS ");
         out.flag_list(&flags, false);
         out.raw(b"\r\n");
         if self.is_read_only {
-            out.untagged_status(Status::Ok, Some(&Code::PermanentFlags(Vec::new(), false)), "No permanent flags permitted");
+            out.untagged_status(
+                Status::Ok,
+                Some(&Code::PermanentFlags(Vec::new(), false)),
+                "No permanent flags permitted",
+            );
         } else {
-            out.untagged_status(Status::Ok, Some(&Code::PermanentFlags(flags, true)), "Flags permitted");
+            out.untagged_status(
+                Status::Ok,
+                Some(&Code::PermanentFlags(flags, true)),
+                "Flags permitted",
+            );
         }
     }
 
     // --- internals ---
 
     fn is_claimed_recent(&self, uid: u32) -> bool {
-        self.recent_claims.iter().any(|&(low, high)| uid > low && uid <= high)
+        self.recent_claims
+            .iter()
+            .any(|&(low, high)| uid > low && uid <= high)
     }
 
     fn push(&mut self, m: &MessageMeta, is_recent: bool) -> Result<(), StoreError> {
@@ -458,7 +549,11 @@ impl Selected {
             bits |= BIT_RECENT;
             self.recent_count += 1;
         }
-        let mut e = Entry { modseq: m.modseq.0, uid: m.uid.get(), packed: 0 };
+        let mut e = Entry {
+            modseq: m.modseq.0,
+            uid: m.uid.get(),
+            packed: 0,
+        };
         e.set(bits, set);
         self.entries.push(e);
         Ok(())
@@ -484,7 +579,9 @@ impl Selected {
                 new.push(m.clone());
                 continue;
             }
-            let Some(i) = self.index_of(m.uid) else { continue };
+            let Some(i) = self.index_of(m.uid) else {
+                continue;
+            };
             let e = self.entries[i as usize];
             if e.bits() & BIT_EXPUNGED != 0 {
                 continue;
@@ -550,7 +647,12 @@ pub fn write_fetch_start(out: &mut ResponseWriter, m: &MessageView, enabled: &En
 /// `* seq FETCH ([UID u ]FLAGS (...)[ MODSEQ (m)])`. \Recent is shown only to rev1
 /// sessions (RFC 9051 removed it, Appendix E). Once CONDSTORE is enabled every such
 /// response carries UID and MODSEQ (RFC 7162 §3.1, §3.2.4).
-pub fn write_flags_fetch(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled, with_uid: bool) {
+pub fn write_flags_fetch(
+    out: &mut ResponseWriter,
+    m: &MessageView,
+    enabled: &Enabled,
+    with_uid: bool,
+) {
     write_fetch_start(out, m, enabled);
     if (with_uid || enabled.condstore) && !enabled.uidonly {
         out.raw(format!("UID {} ", m.uid.get()).as_bytes());
@@ -576,7 +678,15 @@ pub fn write_modseq_fetch_in(out: &mut ResponseWriter, m: &MessageView, enabled:
         out.raw(format!("* {} UIDFETCH (MODSEQ ({}))\r\n", m.uid.get(), m.modseq.0).as_bytes());
         return;
     }
-    out.raw(format!("* {} FETCH (UID {} MODSEQ ({}))\r\n", m.seq, m.uid.get(), m.modseq.0).as_bytes());
+    out.raw(
+        format!(
+            "* {} FETCH (UID {} MODSEQ ({}))\r\n",
+            m.seq,
+            m.uid.get(),
+            m.modseq.0
+        )
+        .as_bytes(),
+    );
 }
 
 /// First use of a CONDSTORE enabling command (RFC 7162 §3.1): from now on FETCH responses
@@ -587,7 +697,11 @@ pub(crate) fn enable_condstore(s: &mut crate::Session) {
     }
     s.enabled.condstore = true;
     if let Some(sel) = s.selected.as_ref() {
-        s.out.untagged_status(Status::Ok, Some(&Code::HighestModSeq(sel.reportable_modseq().0)), "Highest");
+        s.out.untagged_status(
+            Status::Ok,
+            Some(&Code::HighestModSeq(sel.reportable_modseq().0)),
+            "Highest",
+        );
     }
 }
 
@@ -630,8 +744,15 @@ pub fn flags_from_wire(flags: &[Flag]) -> Result<Flags, String> {
 /// The account and the selected view, or BAD when the dispatcher let a Selected-state
 /// command through without a selected mailbox.
 pub(crate) fn require(s: &crate::Session) -> Result<(AccountId, &Selected), CmdError> {
-    let account = s.account.as_ref().ok_or_else(|| CmdError::bad("Not authenticated"))?.id;
-    let sel = s.selected.as_ref().ok_or_else(|| CmdError::bad("No mailbox selected"))?;
+    let account = s
+        .account
+        .as_ref()
+        .ok_or_else(|| CmdError::bad("Not authenticated"))?
+        .id;
+    let sel = s
+        .selected
+        .as_ref()
+        .ok_or_else(|| CmdError::bad("No mailbox selected"))?;
     Ok((account, sel))
 }
 
@@ -643,12 +764,15 @@ pub const FLUSH_THRESHOLD_BYTES: usize = 256 * 1024;
 /// client is gone.
 pub(crate) async fn flush_if_big(s: &mut crate::Session) -> Result<(), CmdError> {
     if s.out.len() >= FLUSH_THRESHOLD_BYTES {
-        s.flush().await.map_err(|e| CmdError::Fatal(format!("write failed: {e}").into()))?;
+        s.flush()
+            .await
+            .map_err(|e| CmdError::Fatal(format!("write failed: {e}").into()))?;
     }
     Ok(())
 }
 
-const SYSTEM_FLAGS: u8 = Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
+const SYSTEM_FLAGS: u8 =
+    Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
 const BIT_RECENT: u8 = 0x40;
 const BIT_EXPUNGED: u8 = 0x80;
 /// `Entry::packed` keeps the keyword-set index in its upper 24 bits.
@@ -688,7 +812,10 @@ impl Default for KeywordSets {
         let empty: Box<[String]> = Box::new([]);
         let mut index = HashMap::new();
         index.insert(empty.clone(), 0);
-        KeywordSets { sets: vec![empty], index }
+        KeywordSets {
+            sets: vec![empty],
+            index,
+        }
     }
 }
 
@@ -708,7 +835,9 @@ impl KeywordSets {
             return Ok(i);
         }
         if self.sets.len() >= MAX_KEYWORD_SETS {
-            return Err(StoreError::Invalid("too many distinct keyword combinations in one mailbox".into()));
+            return Err(StoreError::Invalid(
+                "too many distinct keyword combinations in one mailbox".into(),
+            ));
         }
         let i = self.sets.len() as u32;
         self.sets.push(canonical.clone());
@@ -718,7 +847,9 @@ impl KeywordSets {
 }
 
 fn same_keywords(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && b.iter().all(|k| a.iter().any(|x| x.eq_ignore_ascii_case(k)))
+    a.len() == b.len()
+        && b.iter()
+            .all(|k| a.iter().any(|x| x.eq_ignore_ascii_case(k)))
 }
 
 #[cfg(test)]
@@ -728,7 +859,14 @@ mod tests {
     use loft_store::{MailboxId, MailboxStatus, UidValidity};
 
     fn meta(uid: u32, bits: u8, modseq: u64) -> MessageMeta {
-        MessageMeta { uid: Uid::new(uid).unwrap(), modseq: ModSeq(modseq), flags: Flags { bits, keywords: vec![] } }
+        MessageMeta {
+            uid: Uid::new(uid).unwrap(),
+            modseq: ModSeq(modseq),
+            flags: Flags {
+                bits,
+                keywords: vec![],
+            },
+        }
     }
 
     fn view(uids: &[u32], recent: Option<(u32, u32)>) -> Selected {
@@ -758,7 +896,11 @@ mod tests {
     }
 
     fn set(v: &[(SeqBound, SeqBound)]) -> SequenceSet {
-        SequenceSet::Ranges(v.iter().map(|&(start, end)| SeqRange { start, end }).collect())
+        SequenceSet::Ranges(
+            v.iter()
+                .map(|&(start, end)| SeqRange { start, end })
+                .collect(),
+        )
     }
     use SeqBound::{Star, Value as V};
 
@@ -774,18 +916,46 @@ mod tests {
     #[test]
     fn resolve_seq_and_uid() {
         let sel = view(&[10, 20, 30, 40], Some((0, 40)));
-        assert_eq!(sel.resolve(&set(&[(V(2), Star)]), Numbering::Seq).unwrap(), vec![1, 2, 3]);
-        assert_eq!(sel.resolve(&set(&[(V(3), V(1))]), Numbering::Seq).unwrap(), vec![0, 1, 2]);
-        assert!(matches!(sel.resolve(&set(&[(V(5), V(5))]), Numbering::Seq), Err(CmdError::Bad { .. })));
+        assert_eq!(
+            sel.resolve(&set(&[(V(2), Star)]), Numbering::Seq).unwrap(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(
+            sel.resolve(&set(&[(V(3), V(1))]), Numbering::Seq).unwrap(),
+            vec![0, 1, 2]
+        );
+        assert!(matches!(
+            sel.resolve(&set(&[(V(5), V(5))]), Numbering::Seq),
+            Err(CmdError::Bad { .. })
+        ));
         // UIDs that do not exist are skipped; `*` is the last UID, so 559:* includes it.
-        assert_eq!(sel.resolve(&set(&[(V(15), V(35))]), Numbering::Uid).unwrap(), vec![1, 2]);
-        assert_eq!(sel.resolve(&set(&[(V(559), Star)]), Numbering::Uid).unwrap(), vec![3]);
-        assert!(sel.resolve(&set(&[(V(41), V(50))]), Numbering::Uid).unwrap().is_empty());
+        assert_eq!(
+            sel.resolve(&set(&[(V(15), V(35))]), Numbering::Uid)
+                .unwrap(),
+            vec![1, 2]
+        );
+        assert_eq!(
+            sel.resolve(&set(&[(V(559), Star)]), Numbering::Uid)
+                .unwrap(),
+            vec![3]
+        );
+        assert!(
+            sel.resolve(&set(&[(V(41), V(50))]), Numbering::Uid)
+                .unwrap()
+                .is_empty()
+        );
         // `$` empty at first, then the saved UIDs.
-        assert!(sel.resolve(&SequenceSet::Saved, Numbering::Seq).unwrap().is_empty());
+        assert!(
+            sel.resolve(&SequenceSet::Saved, Numbering::Seq)
+                .unwrap()
+                .is_empty()
+        );
         let mut sel = sel;
         sel.set_saved_search(vec![20, 40]);
-        assert_eq!(sel.resolve(&SequenceSet::Saved, Numbering::Uid).unwrap(), vec![1, 3]);
+        assert_eq!(
+            sel.resolve(&SequenceSet::Saved, Numbering::Uid).unwrap(),
+            vec![1, 3]
+        );
         sel.mark_expunged(&[Uid::new(20).unwrap()]);
         assert_eq!(sel.saved_search(), &[40]);
     }
@@ -794,7 +964,11 @@ mod tests {
     fn star_in_empty_mailbox() {
         let sel = view(&[], Some((0, 0)));
         assert!(sel.resolve(&set(&[(V(1), Star)]), Numbering::Seq).is_err());
-        assert!(sel.resolve(&set(&[(V(1), Star)]), Numbering::Uid).unwrap().is_empty());
+        assert!(
+            sel.resolve(&set(&[(V(1), Star)]), Numbering::Uid)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -814,7 +988,12 @@ mod tests {
         let mut out = ResponseWriter::new();
         let enabled = Enabled::default();
         // Learned during FETCH: nothing written, numbering unchanged.
-        let new = sel.apply_delta(&[], &[Uid::new(20).unwrap(), Uid::new(40).unwrap()], &mut out, &enabled);
+        let new = sel.apply_delta(
+            &[],
+            &[Uid::new(20).unwrap(), Uid::new(40).unwrap()],
+            &mut out,
+            &enabled,
+        );
         assert!(new.is_empty());
         assert!(out.is_empty());
         assert_eq!(sel.exists(), 5);
@@ -844,7 +1023,10 @@ mod tests {
         sel.apply_delta(&[meta(10, Flags::FLAGGED, 103)], &[], &mut out, &enabled);
         assert!(out.is_empty());
         // rev2: no \Recent.
-        let rev2 = Enabled { imap4rev2: true, ..Enabled::default() };
+        let rev2 = Enabled {
+            imap4rev2: true,
+            ..Enabled::default()
+        };
         sel.apply_delta(&[meta(10, 0, 104)], &[], &mut out, &rev2);
         assert_eq!(text(&out), "* 1 FETCH (UID 10 FLAGS ())\r\n");
     }
@@ -853,10 +1035,23 @@ mod tests {
     fn qresync_announces_vanished_and_condstore_adds_modseq() {
         let mut sel = view(&[10, 20, 30, 40], Some((0, 40)));
         let mut out = ResponseWriter::new();
-        let qresync = Enabled { imap4rev2: true, condstore: true, qresync: true, ..Enabled::default() };
+        let qresync = Enabled {
+            imap4rev2: true,
+            condstore: true,
+            qresync: true,
+            ..Enabled::default()
+        };
         // RFC 7162 §3.2.10.2: one VANISHED with UIDs instead of EXPUNGE per message.
-        sel.apply_delta(&[meta(30, Flags::SEEN, 105)], &[Uid::new(20).unwrap(), Uid::new(40).unwrap()], &mut out, &qresync);
-        assert_eq!(text(&out), "* 3 FETCH (UID 30 FLAGS (\\Seen) MODSEQ (105))\r\n");
+        sel.apply_delta(
+            &[meta(30, Flags::SEEN, 105)],
+            &[Uid::new(20).unwrap(), Uid::new(40).unwrap()],
+            &mut out,
+            &qresync,
+        );
+        assert_eq!(
+            text(&out),
+            "* 3 FETCH (UID 30 FLAGS (\\Seen) MODSEQ (105))\r\n"
+        );
         // While expunges wait, HIGHESTMODSEQ may only be told as the value from before them.
         assert_eq!(sel.reportable_modseq(), ModSeq(100));
         let mut out = ResponseWriter::new();
@@ -869,8 +1064,14 @@ mod tests {
     #[test]
     fn unbounded_uid_ranges_for_vanished() {
         let sel = view(&[10, 20], Some((0, 20)));
-        assert_eq!(sel.uid_ranges_unbounded(&set(&[(V(5), Star)])), vec![(5, u32::MAX)]);
-        assert_eq!(sel.uid_ranges_unbounded(&set(&[(V(7), V(3)), (V(4), V(9))])), vec![(3, 9)]);
+        assert_eq!(
+            sel.uid_ranges_unbounded(&set(&[(V(5), Star)])),
+            vec![(5, u32::MAX)]
+        );
+        assert_eq!(
+            sel.uid_ranges_unbounded(&set(&[(V(7), V(3)), (V(4), V(9))])),
+            vec![(3, 9)]
+        );
         assert!(sel.contains_uid(20) && !sel.contains_uid(15));
     }
 
@@ -878,9 +1079,21 @@ mod tests {
     fn million_messages_stay_compact() {
         let uids: Vec<u32> = (1..=1_000_000).collect();
         let mut sel = view(&uids, Some((0, 1_000_000)));
-        assert_eq!(sel.entries.capacity() * std::mem::size_of::<Entry>(), 16_000_000);
-        assert_eq!(sel.resolve(&set(&[(V(1), Star)]), Numbering::Seq).unwrap().len(), 1_000_000);
-        assert_eq!(sel.resolve(&set(&[(V(999_999), Star)]), Numbering::Uid).unwrap(), vec![999_998, 999_999]);
+        assert_eq!(
+            sel.entries.capacity() * std::mem::size_of::<Entry>(),
+            16_000_000
+        );
+        assert_eq!(
+            sel.resolve(&set(&[(V(1), Star)]), Numbering::Seq)
+                .unwrap()
+                .len(),
+            1_000_000
+        );
+        assert_eq!(
+            sel.resolve(&set(&[(V(999_999), Star)]), Numbering::Uid)
+                .unwrap(),
+            vec![999_998, 999_999]
+        );
         sel.mark_expunged(&[Uid::new(500_000).unwrap()]);
         let mut out = ResponseWriter::new();
         sel.announce_expunges(&mut out, &Enabled::default());

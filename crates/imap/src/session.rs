@@ -96,12 +96,18 @@ impl TlsInfo {
     pub fn from_connection(conn: &rustls::ServerConnection) -> TlsInfo {
         let version = conn.protocol_version();
         let exporter = (version == Some(rustls::ProtocolVersion::TLSv1_3))
-            .then(|| conn.export_keying_material([0u8; TLS_EXPORTER_BYTES], TLS_EXPORTER_LABEL, None).ok())
+            .then(|| {
+                conn.export_keying_material([0u8; TLS_EXPORTER_BYTES], TLS_EXPORTER_LABEL, None)
+                    .ok()
+            })
             .flatten()
             .map(|b| b.to_vec());
         TlsInfo {
             version: version.map(|v| format!("{v:?}")).unwrap_or_default(),
-            cipher: conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default(),
+            cipher: conn
+                .negotiated_cipher_suite()
+                .map(|c| format!("{:?}", c.suite()))
+                .unwrap_or_default(),
             sni: conn.server_name().map(str::to_string),
             exporter,
         }
@@ -109,7 +115,10 @@ impl TlsInfo {
 
     /// The SASL channel bindings of this connection.
     pub fn channel_bindings(&self) -> loft_auth::ChannelBindings {
-        loft_auth::ChannelBindings { tls_exporter: self.exporter.clone(), tls_server_end_point: None }
+        loft_auth::ChannelBindings {
+            tls_exporter: self.exporter.clone(),
+            tls_server_end_point: None,
+        }
     }
 }
 
@@ -232,7 +241,9 @@ impl Session {
             }
             IDLE_READ_BYTES
         } else {
-            self.inbuf.len().clamp(READ_CHUNK_BYTES, MAX_READ_CHUNK_BYTES)
+            self.inbuf
+                .len()
+                .clamp(READ_CHUNK_BYTES, MAX_READ_CHUNK_BYTES)
         };
         self.inbuf.reserve(additional);
         match stream.read_buf(&mut self.inbuf).await {
@@ -380,7 +391,11 @@ impl Session {
                             let code = e.code.as_ref();
                             // RFC 9051 §6.4.4: an unsupported CHARSET is refused with NO
                             // [BADCHARSET], not BAD; every other decode failure is a BAD.
-                            let status = if e.is_refusal() { Status::No } else { Status::Bad };
+                            let status = if e.is_refusal() {
+                                Status::No
+                            } else {
+                                Status::Bad
+                            };
                             match &e.tag {
                                 Some(tag) => self.out.tagged(tag, status, code, &e.text),
                                 None => self.out.untagged_status(status, code, &e.text),
@@ -515,7 +530,12 @@ impl Session {
         if self.enabled.uidonly && cmd::enable::uses_message_numbers(&body) {
             // RFC 9586 §3: message numbers are refused once UIDONLY is enabled.
             let code = Code::Other("UIDREQUIRED".into());
-            self.out.tagged(&tag, Status::Bad, Some(&code), "Message sequence numbers are not allowed after ENABLE UIDONLY");
+            self.out.tagged(
+                &tag,
+                Status::Bad,
+                Some(&code),
+                "Message sequence numbers are not allowed after ENABLE UIDONLY",
+            );
             return;
         }
         // RFC 9051 §7.5.1: no EXPUNGE while responding to FETCH, STORE or SEARCH; the UID
@@ -535,7 +555,9 @@ impl Session {
         }
         // The ESEARCH correlator (RFC 4731 §3.1) is the one response that needs the tag;
         // handlers read it through `cmd::current_tag()`.
-        let result = cmd::CURRENT_TAG.scope(tag.clone(), self.run_handler(body)).await;
+        let result = cmd::CURRENT_TAG
+            .scope(tag.clone(), self.run_handler(body))
+            .await;
         if self.is_closed {
             return;
         }
@@ -657,11 +679,18 @@ impl Session {
                 mailbox,
             } => cmd::copy_move::handle(self, numbering, set, mailbox, true).await,
             Unauthenticate => cmd::unauthenticate::handle(self).await,
-            Replace { numbering, number, mailbox, message } => {
-                cmd::replace::handle(self, numbering, number, mailbox, message).await
-            }
+            Replace {
+                numbering,
+                number,
+                mailbox,
+                message,
+            } => cmd::replace::handle(self, numbering, number, mailbox, message).await,
             Compress(mechanism) => cmd::compress::handle(self, mechanism).await,
-            GetMetadata { mailbox, options, entries } => cmd::metadata::get(self, mailbox, options, entries).await,
+            GetMetadata {
+                mailbox,
+                options,
+                entries,
+            } => cmd::metadata::get(self, mailbox, options, entries).await,
             SetMetadata { mailbox, entries } => cmd::metadata::set(self, mailbox, entries).await,
             Notify(set) => cmd::notify::handle(self, set).await,
             Esearch { source, search } => cmd::esearch::handle(self, source, search).await,
@@ -670,7 +699,10 @@ impl Session {
 
     /// Replace the stream with a layer over it (COMPRESS, RFC 4978). `wrap` also gets the
     /// input already read past the last command, which belongs to the new layer.
-    pub(crate) fn wrap_stream(&mut self, wrap: impl FnOnce(Box<dyn AsyncStream>, Vec<u8>) -> Box<dyn AsyncStream>) {
+    pub(crate) fn wrap_stream(
+        &mut self,
+        wrap: impl FnOnce(Box<dyn AsyncStream>, Vec<u8>) -> Box<dyn AsyncStream>,
+    ) {
         if let Some(stream) = self.stream.take() {
             let pending = std::mem::take(&mut self.inbuf);
             self.stream = Some(wrap(stream, pending));
@@ -720,7 +752,12 @@ fn client_id_summary(params: &[(String, Option<String>)]) -> String {
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(k))
             .and_then(|(_, v)| v.as_deref())
-            .map(|v| v.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+            .map(|v| {
+                v.chars()
+                    .filter(|c| !c.is_control())
+                    .take(64)
+                    .collect::<String>()
+            })
     };
     match (field("name"), field("version")) {
         (Some(n), Some(v)) => format!("{n}/{v}"),
@@ -767,7 +804,12 @@ fn is_allowed(body: &CommandBody, state: State) -> bool {
         | Move { .. }
         | Replace { .. } => state == State::Selected,
         // RFC 8437 §3, RFC 4978 §3 (after authentication), RFC 5464 §4 (mailbox commands).
-        Unauthenticate | Compress(_) | GetMetadata { .. } | SetMetadata { .. } | Notify(_) | Esearch { .. } => {
+        Unauthenticate
+        | Compress(_)
+        | GetMetadata { .. }
+        | SetMetadata { .. }
+        | Notify(_)
+        | Esearch { .. } => {
             matches!(state, State::Authenticated | State::Selected)
         }
     }
@@ -776,8 +818,11 @@ fn is_allowed(body: &CommandBody, state: State) -> bool {
 /// Serve a connection whose TLS handshake (implicit TLS, RFC 8314 §3.3) is done: like
 /// `loft_imap::serve_connection(.., true)`, but the session learns the TLS version, cipher
 /// and channel binding data (SCRAM-SHA-256-PLUS, the audit log).
-pub async fn serve_tls<IO>(ctx: Arc<ServerContext>, stream: tokio_rustls::server::TlsStream<IO>, peer: SocketAddr)
-where
+pub async fn serve_tls<IO>(
+    ctx: Arc<ServerContext>,
+    stream: tokio_rustls::server::TlsStream<IO>,
+    peer: SocketAddr,
+) where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let info = TlsInfo::from_connection(stream.get_ref().1);

@@ -22,7 +22,13 @@ struct Client {
 impl Client {
     async fn connect(server: &TestServer) -> Client {
         let sock = TcpStream::connect(server.addr()).await.expect("connect");
-        let mut c = Client { sock, deflate: Compress::new(Compression::default(), false), inflate: Decompress::new(false), text: Vec::new(), is_compressed: false };
+        let mut c = Client {
+            sock,
+            deflate: Compress::new(Compression::default(), false),
+            inflate: Decompress::new(false),
+            text: Vec::new(),
+            is_compressed: false,
+        };
         c.read_until("* OK").await;
         c
     }
@@ -40,21 +46,38 @@ impl Client {
     async fn read_until(&mut self, prefix: &str) -> String {
         loop {
             let text = String::from_utf8_lossy(&self.text).into_owned();
-            if let Some(pos) = text.split_inclusive("\r\n").position(|l| l.starts_with(prefix)) {
-                let upto: usize = text.split_inclusive("\r\n").take(pos + 1).map(str::len).sum();
+            if let Some(pos) = text
+                .split_inclusive("\r\n")
+                .position(|l| l.starts_with(prefix))
+            {
+                let upto: usize = text
+                    .split_inclusive("\r\n")
+                    .take(pos + 1)
+                    .map(str::len)
+                    .sum();
                 let out = text[..upto].to_string();
                 self.text.drain(..upto);
                 return out;
             }
             let mut buf = vec![0u8; 16 * 1024];
-            let n = tokio::time::timeout(Duration::from_secs(10), self.sock.read(&mut buf)).await.unwrap_or_else(|_| panic!("timeout waiting for {prefix}; have {:?}", String::from_utf8_lossy(&self.text))).expect("read");
+            let n = tokio::time::timeout(Duration::from_secs(10), self.sock.read(&mut buf))
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "timeout waiting for {prefix}; have {:?}",
+                        String::from_utf8_lossy(&self.text)
+                    )
+                })
+                .expect("read");
             assert!(n > 0, "connection closed; got so far: {text}");
             if self.is_compressed {
                 let mut input = &buf[..n];
                 loop {
                     let mut out = Vec::with_capacity(256 * 1024);
                     let before = self.inflate.total_in();
-                    self.inflate.decompress_vec(input, &mut out, FlushDecompress::None).expect("inflate");
+                    self.inflate
+                        .decompress_vec(input, &mut out, FlushDecompress::None)
+                        .expect("inflate");
                     input = &input[(self.inflate.total_in() - before) as usize..];
                     let is_full = out.len() == out.capacity();
                     self.text.extend_from_slice(&out);
@@ -75,7 +98,9 @@ fn deflate_all(deflate: &mut Compress, mut data: &[u8]) -> Vec<u8> {
     loop {
         out.reserve(data.len() / 2 + 4096);
         let before = deflate.total_in();
-        deflate.compress_vec(data, &mut out, FlushCompress::Sync).expect("deflate");
+        deflate
+            .compress_vec(data, &mut out, FlushCompress::Sync)
+            .expect("deflate");
         data = &data[(deflate.total_in() - before) as usize..];
         if data.is_empty() && out.len() < out.capacity() {
             return out;
@@ -87,10 +112,19 @@ fn deflate_all(deflate: &mut Compress, mut data: &[u8]) -> Vec<u8> {
 async fn compress_deflate_session() {
     let server = TestServer::start().await;
     server.add_user("alice", "pw").await;
-    server.append("alice", "INBOX", format!("Subject: big\r\n\r\n{}\r\n", "compressible ".repeat(5000))).await;
+    server
+        .append(
+            "alice",
+            "INBOX",
+            format!("Subject: big\r\n\r\n{}\r\n", "compressible ".repeat(5000)),
+        )
+        .await;
     let mut c = Client::connect(&server).await;
     c.send(b"a0 COMPRESS DEFLATE\r\n").await;
-    assert!(c.read_until("a0 ").await.contains("a0 BAD"), "not before login");
+    assert!(
+        c.read_until("a0 ").await.contains("a0 BAD"),
+        "not before login"
+    );
     c.send(b"a1 LOGIN alice pw\r\n").await;
     c.read_until("a1 OK").await;
     c.send(b"a2 COMPRESS FOO\r\n").await;
@@ -100,12 +134,20 @@ async fn compress_deflate_session() {
     c.is_compressed = true;
     c.send(b"a4 SELECT INBOX\r\n").await;
     let sel = c.read_until("a4 ").await;
-    assert!(sel.contains("* 1 EXISTS") && sel.contains("a4 OK [READ-WRITE]"), "{sel}");
+    assert!(
+        sel.contains("* 1 EXISTS") && sel.contains("a4 OK [READ-WRITE]"),
+        "{sel}"
+    );
     c.send(b"a5 FETCH 1 BODY[]\r\n").await;
     let f = c.read_until("a5 ").await;
-    assert!(f.contains("compressible compressible") && f.contains("a5 OK"), "{}", &f[..200.min(f.len())]);
+    assert!(
+        f.contains("compressible compressible") && f.contains("a5 OK"),
+        "{}",
+        &f[..200.min(f.len())]
+    );
     // A literal inside the compressed stream, and a second COMPRESS is BAD (RFC 4978 §3).
-    c.send(b"a6 APPEND INBOX {20+}\r\nSubject: x\r\n\r\nbody\r\n\r\n").await;
+    c.send(b"a6 APPEND INBOX {20+}\r\nSubject: x\r\n\r\nbody\r\n\r\n")
+        .await;
     assert!(c.read_until("a6 ").await.contains("a6 OK [APPENDUID"));
     c.send(b"a7 COMPRESS DEFLATE\r\n").await;
     assert!(c.read_until("a7 ").await.contains("a7 BAD"));
@@ -116,12 +158,17 @@ async fn compress_deflate_session() {
 
 #[tokio::test]
 async fn inflate_bound_per_command() {
-    let config = loft_imap::ImapConfig { max_literal_bytes: 16 * 1024, max_line_bytes: 8 * 1024, ..test_config() };
+    let config = loft_imap::ImapConfig {
+        max_literal_bytes: 16 * 1024,
+        max_line_bytes: 8 * 1024,
+        ..test_config()
+    };
     let limit = loft_imap::compress::inflate_limit(config.max_literal_bytes, config.max_line_bytes);
     let server = TestServer::with_config(config).await;
     server.add_user("alice", "pw").await;
     let mut c = Client::connect(&server).await;
-    c.send(b"a1 LOGIN alice pw\r\na2 COMPRESS DEFLATE\r\n").await;
+    c.send(b"a1 LOGIN alice pw\r\na2 COMPRESS DEFLATE\r\n")
+        .await;
     c.read_until("a2 OK").await;
     c.is_compressed = true;
     // Many commands, each well within the bound, together far beyond it: fine.

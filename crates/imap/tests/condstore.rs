@@ -15,14 +15,19 @@ fn code_value(responses: &[String], code: &str) -> u64 {
 
 /// Lines about message data: FETCH and VANISHED responses.
 fn sync_lines(responses: &[String]) -> Vec<String> {
-    responses.iter().filter(|r| r.contains(" FETCH ") || r.starts_with("* VANISHED")).cloned().collect()
+    responses
+        .iter()
+        .filter(|r| r.contains(" FETCH ") || r.starts_with("* VANISHED"))
+        .cloned()
+        .collect()
 }
 
 /// Five plain messages in INBOX (UIDs 1..=5).
 async fn server_with_five() -> TestServer {
     let srv = server().await;
     for n in 1..=5 {
-        srv.append(USER, "INBOX", format!("Subject: m{n}\r\n\r\nbody {n}\r\n")).await;
+        srv.append(USER, "INBOX", format!("Subject: m{n}\r\n\r\nbody {n}\r\n"))
+            .await;
     }
     srv
 }
@@ -37,7 +42,8 @@ async fn device_b_changes(srv: &TestServer) {
     b.ok("UID STORE 4 +FLAGS.SILENT (\\Deleted)").await;
     b.ok("UID EXPUNGE 4").await;
     b.ok("LOGOUT").await;
-    srv.append(USER, "INBOX", "Subject: m6\r\n\r\nbody 6\r\n").await;
+    srv.append(USER, "INBOX", "Subject: m6\r\n\r\nbody 6\r\n")
+        .await;
 }
 
 #[tokio::test]
@@ -55,28 +61,49 @@ async fn two_devices_qresync_gets_exactly_the_changes() {
     // A reconnects knowing UIDs 1:5: exactly the vanished UIDs and the changed flags.
     let mut a = login(&srv).await;
     a.ok("ENABLE QRESYNC").await;
-    let r = a.ok(&format!("SELECT INBOX (QRESYNC ({uidvalidity} {modseq} 1:5))")).await;
+    let r = a
+        .ok(&format!(
+            "SELECT INBOX (QRESYNC ({uidvalidity} {modseq} 1:5))"
+        ))
+        .await;
     assert!(r.contains(&"* 4 EXISTS".to_string()), "{r:#?}");
     let new_modseq = code_value(&r, "HIGHESTMODSEQ");
     assert!(new_modseq > modseq);
     let lines = sync_lines(&r);
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert_eq!(lines[0], "* VANISHED (EARLIER) 2,4");
-    assert!(lines[1].starts_with("* 2 FETCH (UID 3 FLAGS (\\Flagged) MODSEQ ("), "{lines:#?}");
+    assert!(
+        lines[1].starts_with("* 2 FETCH (UID 3 FLAGS (\\Flagged) MODSEQ ("),
+        "{lines:#?}"
+    );
     // Nothing changed since: an immediate resync reports nothing.
     a.ok("UNSELECT").await;
-    let r = a.ok(&format!("SELECT INBOX (QRESYNC ({uidvalidity} {new_modseq} 1:6))")).await;
+    let r = a
+        .ok(&format!(
+            "SELECT INBOX (QRESYNC ({uidvalidity} {new_modseq} 1:6))"
+        ))
+        .await;
     assert!(sync_lines(&r).is_empty(), "{r:#?}");
     // Without known UIDs: the new message (UID 6) is reported too.
     a.ok("UNSELECT").await;
-    let r = a.ok(&format!("SELECT INBOX (QRESYNC ({uidvalidity} {modseq}))")).await;
+    let r = a
+        .ok(&format!("SELECT INBOX (QRESYNC ({uidvalidity} {modseq}))"))
+        .await;
     let lines = sync_lines(&r);
     assert_eq!(lines[0], "* VANISHED (EARLIER) 2,4");
-    assert!(lines[2].starts_with("* 4 FETCH (UID 6 FLAGS () MODSEQ ("), "{lines:#?}");
+    assert!(
+        lines[2].starts_with("* 4 FETCH (UID 6 FLAGS () MODSEQ ("),
+        "{lines:#?}"
+    );
     assert_eq!(lines.len(), 3, "{lines:#?}");
     // A stale UIDVALIDITY: no VANISHED and no FETCH (RFC 7162 §3.2.5).
     a.ok("UNSELECT").await;
-    let r = a.ok(&format!("SELECT INBOX (QRESYNC ({} {modseq} 1:5))", uidvalidity + 1)).await;
+    let r = a
+        .ok(&format!(
+            "SELECT INBOX (QRESYNC ({} {modseq} 1:5))",
+            uidvalidity + 1
+        ))
+        .await;
     assert!(sync_lines(&r).is_empty(), "{r:#?}");
 }
 
@@ -95,9 +122,14 @@ async fn two_devices_condstore_only() {
     assert!(code_value(&r, "HIGHESTMODSEQ") > modseq);
     // RFC 7162 §3.2.6 Example 1 (the CONDSTORE-only way): changed flags, then the UIDs
     // still present to detect the vanished ones.
-    let r = a.ok(&format!("UID FETCH 1:* (FLAGS) (CHANGEDSINCE {modseq})")).await;
+    let r = a
+        .ok(&format!("UID FETCH 1:* (FLAGS) (CHANGEDSINCE {modseq})"))
+        .await;
     assert_eq!(r.len(), 2, "{r:#?}");
-    assert!(r[0].starts_with("* 2 FETCH (UID 3 MODSEQ (") && r[0].ends_with(" FLAGS (\\Flagged))"), "{r:#?}");
+    assert!(
+        r[0].starts_with("* 2 FETCH (UID 3 MODSEQ (") && r[0].ends_with(" FLAGS (\\Flagged))"),
+        "{r:#?}"
+    );
     assert!(r[1].starts_with("* 4 FETCH (UID 6 MODSEQ ("), "{r:#?}");
     let r = a.ok("UID SEARCH UID 1:5").await;
     assert_eq!(r, vec!["* SEARCH 1 3 5"]);
@@ -109,7 +141,8 @@ async fn uid_fetch_vanished() {
     let mut a = login(&srv).await;
     // RFC 7162 §3.2.6: VANISHED without ENABLE QRESYNC is BAD.
     a.ok("SELECT INBOX").await;
-    a.bad("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)").await;
+    a.bad("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)")
+        .await;
     a.ok("LOGOUT").await;
     let mut a = login(&srv).await;
     a.ok("ENABLE QRESYNC").await;
@@ -119,12 +152,23 @@ async fn uid_fetch_vanished() {
     let r = a.ok("EXPUNGE").await;
     assert_eq!(r, vec!["* VANISHED 1,3"]);
     a.ok("UID STORE 5 +FLAGS.SILENT ($Work)").await;
-    let r = a.ok(&format!("UID FETCH 1:* (FLAGS) (CHANGEDSINCE {modseq} VANISHED)")).await;
+    let r = a
+        .ok(&format!(
+            "UID FETCH 1:* (FLAGS) (CHANGEDSINCE {modseq} VANISHED)"
+        ))
+        .await;
     assert_eq!(r[0], "* VANISHED (EARLIER) 1,3");
     assert_eq!(r.len(), 2, "{r:#?}");
-    assert!(r[1].starts_with("* 3 FETCH (UID 5 MODSEQ (") && r[1].ends_with("FLAGS ($Work))"), "{r:#?}");
+    assert!(
+        r[1].starts_with("* 3 FETCH (UID 5 MODSEQ (") && r[1].ends_with("FLAGS ($Work))"),
+        "{r:#?}"
+    );
     // Only UIDs of the set are reported.
-    let r = a.ok(&format!("UID FETCH 2:4 (FLAGS) (CHANGEDSINCE {modseq} VANISHED)")).await;
+    let r = a
+        .ok(&format!(
+            "UID FETCH 2:4 (FLAGS) (CHANGEDSINCE {modseq} VANISHED)"
+        ))
+        .await;
     assert_eq!(r, vec!["* VANISHED (EARLIER) 3"]);
 }
 
@@ -139,7 +183,11 @@ async fn expunge_with_qresync_is_vanished_with_highestmodseq() {
     // RFC 7162 §3.2.7: VANISHED and the new HIGHESTMODSEQ in the tagged OK.
     let reply = a.command("EXPUNGE").await;
     assert_eq!(reply.untagged, vec!["* VANISHED 2,4"]);
-    assert!(reply.tagged.starts_with("OK [HIGHESTMODSEQ "), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("OK [HIGHESTMODSEQ "),
+        "{}",
+        reply.tagged
+    );
     // An expunge by another session is announced as VANISHED too (§3.2.10.2).
     b.ok("STORE 1 +FLAGS.SILENT (\\Deleted)").await;
     b.ok("EXPUNGE").await;
@@ -158,24 +206,55 @@ async fn unchangedsince_and_modified() {
     // (RFC 7162 §3.1, Example 5).
     let r = a.ok("FETCH 1:2 (MODSEQ)").await;
     assert!(r[0].starts_with("* OK [HIGHESTMODSEQ "), "{r:#?}");
-    let m2: u64 = r[2].trim_start_matches("* 2 FETCH (MODSEQ (").trim_end_matches("))").parse().unwrap();
+    let m2: u64 = r[2]
+        .trim_start_matches("* 2 FETCH (MODSEQ (")
+        .trim_end_matches("))")
+        .parse()
+        .unwrap();
     b.ok("STORE 1 +FLAGS.SILENT ($Other)").await;
     // Message 1 changed after m2: MODIFIED; message 2 is stored and its new MODSEQ sent
     // even with .SILENT (RFC 7162 §3.1.3), with UID (§3.2.4).
-    let reply = a.command(&format!("STORE 1:2 (UNCHANGEDSINCE {m2}) +FLAGS.SILENT (\\Seen)")).await;
+    let reply = a
+        .command(&format!(
+            "STORE 1:2 (UNCHANGEDSINCE {m2}) +FLAGS.SILENT (\\Seen)"
+        ))
+        .await;
     assert_eq!(reply.tagged.split(']').next().unwrap(), "OK [MODIFIED 1");
-    assert!(reply.untagged.iter().any(|l| l.starts_with("* 2 FETCH (UID 2 MODSEQ (")), "{:#?}", reply.untagged);
+    assert!(
+        reply
+            .untagged
+            .iter()
+            .any(|l| l.starts_with("* 2 FETCH (UID 2 MODSEQ (")),
+        "{:#?}",
+        reply.untagged
+    );
     // And the reason for the failure is announced (Example 10).
-    assert!(reply.untagged.iter().any(|l| l.starts_with("* 1 FETCH (UID 1 FLAGS ($Other) MODSEQ (")), "{:#?}", reply.untagged);
+    assert!(
+        reply
+            .untagged
+            .iter()
+            .any(|l| l.starts_with("* 1 FETCH (UID 1 FLAGS ($Other) MODSEQ (")),
+        "{:#?}",
+        reply.untagged
+    );
     let r = a.ok("FETCH 1 (FLAGS)").await;
     assert_eq!(r, vec!["* 1 FETCH (FLAGS ($Other))"]);
     // UID STORE names UIDs; UNCHANGEDSINCE 0 always fails (Example 8).
-    let reply = a.command("UID STORE 3,5 (UNCHANGEDSINCE 0) +FLAGS ($MDNSent)").await;
+    let reply = a
+        .command("UID STORE 3,5 (UNCHANGEDSINCE 0) +FLAGS ($MDNSent)")
+        .await;
     assert_eq!(reply.tagged.split(']').next().unwrap(), "OK [MODIFIED 3,5");
-    assert!(reply.untagged.iter().all(|l| !l.contains("$MDNSent)")), "{:#?}", reply.untagged);
+    assert!(
+        reply.untagged.iter().all(|l| !l.contains("$MDNSent)")),
+        "{:#?}",
+        reply.untagged
+    );
     // Not .SILENT: FLAGS with UID and MODSEQ.
     let r = a.ok("STORE 4 +FLAGS (\\Answered)").await;
-    assert!(r[0].starts_with("* 4 FETCH (UID 4 FLAGS (\\Answered) MODSEQ ("), "{r:#?}");
+    assert!(
+        r[0].starts_with("* 4 FETCH (UID 4 FLAGS (\\Answered) MODSEQ ("),
+        "{r:#?}"
+    );
 }
 
 #[tokio::test]
@@ -185,7 +264,11 @@ async fn fetch_setting_seen_carries_uid_and_modseq() {
     a.ok("ENABLE CONDSTORE").await;
     a.ok("SELECT INBOX").await;
     let r = a.ok("FETCH 1 (BODY[TEXT])").await;
-    assert!(r[0].starts_with("* 1 FETCH (BODY[TEXT] {8}") && r[0].contains(" FLAGS (\\Seen \\Recent) UID 1 MODSEQ ("), "{r:#?}");
+    assert!(
+        r[0].starts_with("* 1 FETCH (BODY[TEXT] {8}")
+            && r[0].contains(" FLAGS (\\Seen \\Recent) UID 1 MODSEQ ("),
+        "{r:#?}"
+    );
 }
 
 #[tokio::test]
@@ -194,7 +277,13 @@ async fn search_modseq_reports_highest() {
     let mut a = selected(&srv).await;
     a.ok("STORE 2 +FLAGS (\\Flagged)").await;
     let r = a.ok("FETCH 2 (MODSEQ)").await;
-    let m: u64 = r.last().unwrap().trim_start_matches("* 2 FETCH (MODSEQ (").trim_end_matches("))").parse().unwrap();
+    let m: u64 = r
+        .last()
+        .unwrap()
+        .trim_start_matches("* 2 FETCH (MODSEQ (")
+        .trim_end_matches("))")
+        .parse()
+        .unwrap();
     // RFC 7162 §3.1.5 Example 15: the highest mod-sequence of the messages found.
     let r = a.ok(&format!("SEARCH MODSEQ {m}")).await;
     assert_eq!(r, vec![format!("* SEARCH 2 (MODSEQ {m})")]);
@@ -211,7 +300,10 @@ async fn status_highestmodseq_and_pending_expunge_floor() {
     let srv = server_with_five().await;
     let mut a = login(&srv).await;
     let r = a.ok("STATUS INBOX (HIGHESTMODSEQ MESSAGES)").await;
-    assert!(r[0].starts_with("* STATUS \"INBOX\" (HIGHESTMODSEQ ") && r[0].ends_with(" MESSAGES 5)"), "{r:#?}");
+    assert!(
+        r[0].starts_with("* STATUS \"INBOX\" (HIGHESTMODSEQ ") && r[0].ends_with(" MESSAGES 5)"),
+        "{r:#?}"
+    );
     let r = a.ok("SELECT INBOX").await;
     let before = code_value(&r, "HIGHESTMODSEQ");
     let mut b = selected(&srv).await;
@@ -222,15 +314,28 @@ async fn status_highestmodseq_and_pending_expunge_floor() {
     // higher MODSEQ) is sent: HIGHESTMODSEQ then names a value below the expunge
     // (RFC 7162 §3.2), so a client resyncing from it still learns of the expunge.
     let r = a.ok("FETCH 4 (FLAGS)").await;
-    assert!(r.iter().any(|l| l.starts_with("* 3 FETCH (UID 3 FLAGS (\\Flagged \\Recent) MODSEQ (")), "{r:#?}");
+    assert!(
+        r.iter()
+            .any(|l| l.starts_with("* 3 FETCH (UID 3 FLAGS (\\Flagged \\Recent) MODSEQ (")),
+        "{r:#?}"
+    );
     let floor = code_value(&r, "HIGHESTMODSEQ");
     assert!(floor <= before + 1, "{floor} vs {before}");
     let r = a.ok("NOOP").await;
     assert_eq!(r, vec!["* 1 EXPUNGE"]);
     let mut c: TestConn = login(&srv).await;
     c.ok("ENABLE QRESYNC").await;
-    let uv = srv.store().mailbox(srv.account_id(USER).await, "INBOX").await.unwrap().unwrap().uid_validity.get();
-    let r = c.ok(&format!("EXAMINE INBOX (QRESYNC ({uv} {floor}))")).await;
+    let uv = srv
+        .store()
+        .mailbox(srv.account_id(USER).await, "INBOX")
+        .await
+        .unwrap()
+        .unwrap()
+        .uid_validity
+        .get();
+    let r = c
+        .ok(&format!("EXAMINE INBOX (QRESYNC ({uv} {floor}))"))
+        .await;
     assert!(r.contains(&"* VANISHED (EARLIER) 1".to_string()), "{r:#?}");
 }
 
@@ -240,19 +345,29 @@ async fn modseq_never_goes_backwards_across_restarts() {
     let open = || async {
         let store: std::sync::Arc<dyn loft_store::Store> =
             std::sync::Arc::new(loft_store::EmbeddedStore::open(dir.path()).await.unwrap());
-        TestServer::with_store(store, loft_testkit::server::test_config(), tempfile::tempdir().unwrap()).await
+        TestServer::with_store(
+            store,
+            loft_testkit::server::test_config(),
+            tempfile::tempdir().unwrap(),
+        )
+        .await
     };
     let srv = open().await;
     srv.add_user(USER, PASS).await;
     for n in 1..=3 {
-        srv.append(USER, "INBOX", format!("Subject: m{n}\r\n\r\nbody\r\n")).await;
+        srv.append(USER, "INBOX", format!("Subject: m{n}\r\n\r\nbody\r\n"))
+            .await;
     }
     let mut a = login(&srv).await;
     a.ok("SELECT INBOX (CONDSTORE)").await;
     a.ok("STORE 1:3 +FLAGS (\\Deleted)").await;
     a.ok("EXPUNGE").await;
     let r = a.ok("STATUS INBOX (HIGHESTMODSEQ)").await;
-    let first: u64 = r[0].trim_start_matches("* STATUS \"INBOX\" (HIGHESTMODSEQ ").trim_end_matches(')').parse().unwrap();
+    let first: u64 = r[0]
+        .trim_start_matches("* STATUS \"INBOX\" (HIGHESTMODSEQ ")
+        .trim_end_matches(')')
+        .parse()
+        .unwrap();
     a.ok("LOGOUT").await;
     drop(srv);
 
@@ -260,9 +375,18 @@ async fn modseq_never_goes_backwards_across_restarts() {
     let mut a = login(&srv).await;
     let r = a.ok("SELECT INBOX (CONDSTORE)").await;
     assert_eq!(code_value(&r, "HIGHESTMODSEQ"), first);
-    srv.append(USER, "INBOX", "Subject: m4\r\n\r\nbody\r\n").await;
+    srv.append(USER, "INBOX", "Subject: m4\r\n\r\nbody\r\n")
+        .await;
     a.ok("NOOP").await;
     let r = a.ok("FETCH 1 (MODSEQ)").await;
-    let m: u64 = r.last().unwrap().rsplit('(').next().unwrap().trim_end_matches("))").parse().unwrap();
+    let m: u64 = r
+        .last()
+        .unwrap()
+        .rsplit('(')
+        .next()
+        .unwrap()
+        .trim_end_matches("))")
+        .parse()
+        .unwrap();
     assert!(m > first, "{m} after {first}");
 }

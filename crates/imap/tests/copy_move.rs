@@ -23,9 +23,17 @@ async fn copy_to_missing_mailbox_is_trycreate() {
     let srv = server_with_messages().await;
     let mut tc = selected(&srv).await;
     let reply = tc.command("COPY 1 Nowhere").await;
-    assert!(reply.tagged.starts_with("NO [TRYCREATE]"), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("NO [TRYCREATE]"),
+        "{}",
+        reply.tagged
+    );
     let reply = tc.command("MOVE 1 Nowhere").await;
-    assert!(reply.tagged.starts_with("NO [TRYCREATE]"), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("NO [TRYCREATE]"),
+        "{}",
+        reply.tagged
+    );
 }
 
 #[tokio::test]
@@ -44,7 +52,10 @@ async fn move_sends_copyuid_then_expunges() {
     let mut tc = selected(&srv).await;
     let u = tc.ok("MOVE 2:3 Trash").await;
     assert_eq!(u.len(), 3, "{u:?}");
-    assert!(u[0].starts_with("* OK [COPYUID ") && u[0].contains(" 2:3 1:2]"), "{u:?}");
+    assert!(
+        u[0].starts_with("* OK [COPYUID ") && u[0].contains(" 2:3 1:2]"),
+        "{u:?}"
+    );
     assert_eq!(&u[1..], ["* 3 EXPUNGE", "* 2 EXPUNGE"]);
     let u = tc.ok("UID MOVE 1 Trash").await;
     assert_eq!(u[1], "* 1 EXPUNGE");

@@ -29,5 +29,8 @@ async fn enable_qresync_implies_condstore() {
     assert_eq!(r, vec!["* ENABLED".to_string()]);
     // CONDSTORE is on: SELECT reports HIGHESTMODSEQ (RFC 7162 §3.1.2.1).
     let r = tc.ok("SELECT INBOX").await;
-    assert!(r.iter().any(|l| l.starts_with("* OK [HIGHESTMODSEQ ")), "{r:?}");
+    assert!(
+        r.iter().any(|l| l.starts_with("* OK [HIGHESTMODSEQ ")),
+        "{r:?}"
+    );
 }

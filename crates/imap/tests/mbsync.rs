@@ -19,7 +19,10 @@ struct Fetched {
 }
 
 fn mbsync_available() -> bool {
-    Command::new("mbsync").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("mbsync")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn write_config(dir: &Path, port: u16) -> PathBuf {
@@ -42,11 +45,22 @@ fn write_config(dir: &Path, port: u16) -> PathBuf {
 
 async fn run_mbsync(rc: &Path) -> Fetched {
     let rc = rc.to_path_buf();
-    let out = tokio::task::spawn_blocking(move || Command::new("mbsync").arg("-c").arg(&rc).arg("-Dn").arg("-a").output())
-        .await
-        .unwrap()
-        .expect("run mbsync");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("mbsync")
+            .arg("-c")
+            .arg(&rc)
+            .arg("-Dn")
+            .arg("-a")
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("run mbsync");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "mbsync failed:\n{text}");
     let mut fetched = Fetched::default();
     for line in text.lines() {
@@ -75,17 +89,25 @@ fn maildir_files(folder: &Path) -> Vec<PathBuf> {
 
 fn maildir_flags(path: &Path) -> String {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    name.rsplit_once(":2,").map(|(_, f)| f.to_string()).unwrap_or_default()
+    name.rsplit_once(":2,")
+        .map(|(_, f)| f.to_string())
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mbsync_converges_without_downloading_twice() {
     if !mbsync_available() {
-        eprintln!("SKIPPED mbsync_converges_without_downloading_twice: mbsync (Debian package isync) is not installed");
+        eprintln!(
+            "SKIPPED mbsync_converges_without_downloading_twice: mbsync (Debian package isync) is not installed"
+        );
         return;
     }
     let srv: TestServer = server().await;
-    let msg = |n: u32| format!("From: a@example.org\r\nSubject: message {n}\r\nMessage-ID: <{n}@example.org>\r\n\r\nbody {n}\r\n");
+    let msg = |n: u32| {
+        format!(
+            "From: a@example.org\r\nSubject: message {n}\r\nMessage-ID: <{n}@example.org>\r\n\r\nbody {n}\r\n"
+        )
+    };
     for n in 1..=3 {
         srv.append(USER, "INBOX", msg(n)).await;
     }
@@ -119,15 +141,36 @@ async fn mbsync_converges_without_downloading_twice() {
 
     // Second sync: only the one new server message is downloaded.
     let second = run_mbsync(&rc).await;
-    assert_eq!(second, Fetched { bodies: 1, bytes: new_on_server.len() });
+    assert_eq!(
+        second,
+        Fetched {
+            bodies: 1,
+            bytes: new_on_server.len()
+        }
+    );
     let files = maildir_files(&inbox);
     // mbsync stores Maildir files with LF line ends.
-    let contents: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap().replace("\r\n", "\n")).collect();
+    let contents: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap().replace("\r\n", "\n"))
+        .collect();
     assert_eq!(files.len(), 4, "{files:#?}");
     for n in [1, 3, 4, 5] {
-        assert_eq!(contents.iter().filter(|c| c.contains(&format!("Subject: message {n}\n"))).count(), 1, "message {n}: {files:#?}");
+        assert_eq!(
+            contents
+                .iter()
+                .filter(|c| c.contains(&format!("Subject: message {n}\n")))
+                .count(),
+            1,
+            "message {n}: {files:#?}"
+        );
     }
-    let flagged = files.iter().zip(&contents).find(|(_, c)| c.contains("Subject: message 1\n")).unwrap().0;
+    let flagged = files
+        .iter()
+        .zip(&contents)
+        .find(|(_, c)| c.contains("Subject: message 1\n"))
+        .unwrap()
+        .0;
     assert!(maildir_flags(flagged).contains('F'), "{flagged:?}");
     // The server got the local changes: \Seen on message 3, message 5 appended.
     let mut check = selected(&srv).await;

@@ -14,7 +14,11 @@ async fn expunge_by_other_waits_for_noop() {
     b.ok("EXPUNGE").await;
     // A still numbers 3 messages; FETCH sends no EXPUNGE (RFC 9051 §7.5.1).
     let reply = a.command("FETCH 1:3 (UID)").await;
-    assert!(reply.untagged.iter().all(|r| !r.contains("EXPUNGE")), "{:?}", reply.untagged);
+    assert!(
+        reply.untagged.iter().all(|r| !r.contains("EXPUNGE")),
+        "{:?}",
+        reply.untagged
+    );
     assert_contains(&reply.untagged, "* 3 FETCH (UID 3)");
     assert!(reply.tagged.starts_with("OK"), "{}", reply.tagged);
     let u = a.ok("SEARCH ALL").await;
@@ -36,7 +40,11 @@ async fn body_fetch_of_expunged_message_is_expungeissued() {
     b.ok("STORE 1 +FLAGS.SILENT (\\Deleted)").await;
     b.ok("EXPUNGE").await;
     let reply = a.command("FETCH 1:2 BODY.PEEK[HEADER]").await;
-    assert!(reply.tagged.starts_with("OK [EXPUNGEISSUED]"), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("OK [EXPUNGEISSUED]"),
+        "{}",
+        reply.tagged
+    );
     assert_eq!(reply.untagged.len(), 1, "{:?}", reply.untagged);
     assert!(reply.untagged[0].starts_with("* 2 FETCH"));
     // UID FETCH may carry the EXPUNGE (RFC 9051 §7.5.1).

@@ -22,8 +22,13 @@ async fn capability_and_errors() {
     tc.ok("CAPABILITY").await;
     tc.untagged_contains(" NOTIFY");
     // §3.1: unsupported events are NO [BADEVENT (supported events)].
-    let r = tc.command("NOTIFY SET (personal (MailboxMetadataChange))").await;
-    assert_eq!(r.tagged, "NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported NOTIFY event");
+    let r = tc
+        .command("NOTIFY SET (personal (MailboxMetadataChange))")
+        .await;
+    assert_eq!(
+        r.tagged,
+        "NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported NOTIFY event"
+    );
     tc.no("NOTIFY SET (personal (Bogus))").await;
     // §5: MessageNew and MessageExpunge together; FlagChange with both.
     tc.bad("NOTIFY SET (personal (MessageNew))").await;
@@ -49,11 +54,24 @@ async fn other_mailboxes_get_status() {
     // §3.1: with STATUS, one STATUS per watched mailbox before the tagged OK.
     let r = tc.ok("NOTIFY SET STATUS (selected (MessageNew (UID) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge))").await;
     assert_eq!(r.len(), 2, "{r:?}");
-    assert!(r.iter().any(|l| l.starts_with("* STATUS \"Lists\" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY ")), "{r:?}");
-    assert!(r.iter().any(|l| l.starts_with("* STATUS \"Lists/Lemonade\" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY ")), "{r:?}");
+    assert!(
+        r.iter()
+            .any(|l| l.starts_with("* STATUS \"Lists\" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY ")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter().any(
+            |l| l.starts_with("* STATUS \"Lists/Lemonade\" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY ")
+        ),
+        "{r:?}"
+    );
     // A delivery to a watched mailbox, with no command in progress (§5.2).
-    srv.append(USER, "Lists/Lemonade", "Subject: a\r\n\r\nx\r\n").await;
-    assert_eq!(tc.read_response().await, "* STATUS \"Lists/Lemonade\" (MESSAGES 1 UIDNEXT 2)");
+    srv.append(USER, "Lists/Lemonade", "Subject: a\r\n\r\nx\r\n")
+        .await;
+    assert_eq!(
+        tc.read_response().await,
+        "* STATUS \"Lists/Lemonade\" (MESSAGES 1 UIDNEXT 2)"
+    );
     // Not watched: nothing.
     srv.append(USER, "misc", "Subject: a\r\n\r\nx\r\n").await;
     quiet(&mut tc).await;
@@ -63,7 +81,10 @@ async fn other_mailboxes_get_status() {
     other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)").await;
     quiet(&mut tc).await; // FlagChange was not asked for.
     other.ok("EXPUNGE").await;
-    assert_eq!(tc.read_response().await, "* STATUS \"Lists/Lemonade\" (MESSAGES 0 UIDNEXT 2)");
+    assert_eq!(
+        tc.read_response().await,
+        "* STATUS \"Lists/Lemonade\" (MESSAGES 0 UIDNEXT 2)"
+    );
     // A new message in the selected mailbox: EXISTS, then FETCH with the asked items.
     srv.append(USER, "INBOX", "Subject: b\r\n\r\nx\r\n").await;
     assert_eq!(tc.read_response().await, "* 1 EXISTS");
@@ -85,14 +106,18 @@ async fn flag_changes_with_condstore() {
     srv.append(USER, "Work", "Subject: a\r\n\r\nx\r\n").await;
     let mut tc = login(&srv).await;
     tc.ok("ENABLE CONDSTORE").await;
-    tc.ok("NOTIFY SET (mailboxes Work (MessageNew MessageExpunge FlagChange))").await;
+    tc.ok("NOTIFY SET (mailboxes Work (MessageNew MessageExpunge FlagChange))")
+        .await;
     let mut other = login(&srv).await;
     other.ok("SELECT Work").await;
     other.ok("STORE 1 +FLAGS (\\Seen)").await;
     // §5.1: HIGHESTMODSEQ and UIDVALIDITY (and UNSEEN, as \Seen changed).
     let r = tc.read_response().await;
     assert!(r.starts_with("* STATUS \"Work\" (HIGHESTMODSEQ "), "{r}");
-    assert!(r.contains(" UIDVALIDITY ") && r.ends_with(" UNSEEN 0)"), "{r}");
+    assert!(
+        r.contains(" UIDVALIDITY ") && r.ends_with(" UNSEEN 0)"),
+        "{r}"
+    );
 }
 
 #[tokio::test]
@@ -101,12 +126,19 @@ async fn selected_mailbox_events() {
     let mut tc = login(&srv).await;
     tc.ok("ENABLE IMAP4rev2").await;
     tc.ok("SELECT INBOX").await;
-    tc.ok("NOTIFY SET (selected (MessageNew (UID FLAGS) MessageExpunge FlagChange))").await;
+    tc.ok("NOTIFY SET (selected (MessageNew (UID FLAGS) MessageExpunge FlagChange))")
+        .await;
     let mut other = selected_rev2(&srv).await;
     other.ok("STORE 1 +FLAGS (\\Answered)").await;
-    assert_eq!(tc.read_response().await, "* 1 FETCH (UID 1 FLAGS (\\Answered))");
+    assert_eq!(
+        tc.read_response().await,
+        "* 1 FETCH (UID 1 FLAGS (\\Answered))"
+    );
     other.ok("STORE 3 +FLAGS.SILENT (\\Deleted)").await;
-    assert_eq!(tc.read_response().await, "* 3 FETCH (UID 3 FLAGS (\\Flagged \\Deleted $Work))");
+    assert_eq!(
+        tc.read_response().await,
+        "* 3 FETCH (UID 3 FLAGS (\\Flagged \\Deleted $Work))"
+    );
     other.ok("EXPUNGE").await;
     assert_eq!(tc.read_response().await, "* 3 EXPUNGE");
     srv.append(USER, "INBOX", "Subject: n\r\n\r\nx\r\n").await;
@@ -121,7 +153,8 @@ async fn selected_mailbox_events() {
 async fn selected_delayed_holds_expunges() {
     let srv = server_with_messages().await;
     let mut tc = selected_rev2(&srv).await;
-    tc.ok("NOTIFY SET (selected-delayed (MessageNew MessageExpunge))").await;
+    tc.ok("NOTIFY SET (selected-delayed (MessageNew MessageExpunge))")
+        .await;
     let mut other = selected_rev2(&srv).await;
     other.ok("STORE 2 +FLAGS.SILENT (\\Deleted)").await;
     other.ok("EXPUNGE").await;
@@ -134,18 +167,34 @@ async fn selected_delayed_holds_expunges() {
 async fn mailbox_name_and_subscription_events() {
     let srv = server().await;
     let mut tc = login(&srv).await;
-    tc.ok("NOTIFY SET (personal (MailboxName SubscriptionChange))").await;
+    tc.ok("NOTIFY SET (personal (MailboxName SubscriptionChange))")
+        .await;
     let mut other = login(&srv).await;
     other.ok("CREATE Projects").await;
-    assert_eq!(tc.read_response().await, "* LIST (\\HasNoChildren) \"/\" \"Projects\"");
+    assert_eq!(
+        tc.read_response().await,
+        "* LIST (\\HasNoChildren) \"/\" \"Projects\""
+    );
     other.ok("SUBSCRIBE Projects").await;
-    assert_eq!(tc.read_response().await, "* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Projects\"");
+    assert_eq!(
+        tc.read_response().await,
+        "* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Projects\""
+    );
     other.ok("UNSUBSCRIBE Projects").await;
-    assert_eq!(tc.read_response().await, "* LIST (\\HasNoChildren) \"/\" \"Projects\"");
+    assert_eq!(
+        tc.read_response().await,
+        "* LIST (\\HasNoChildren) \"/\" \"Projects\""
+    );
     other.ok("RENAME Projects Archive2").await;
-    assert_eq!(tc.read_response().await, "* LIST (\\HasNoChildren) \"/\" \"Archive2\" (\"OLDNAME\" (\"Projects\"))");
+    assert_eq!(
+        tc.read_response().await,
+        "* LIST (\\HasNoChildren) \"/\" \"Archive2\" (\"OLDNAME\" (\"Projects\"))"
+    );
     other.ok("DELETE Archive2").await;
-    assert_eq!(tc.read_response().await, "* LIST (\\NonExistent) \"/\" \"Archive2\"");
+    assert_eq!(
+        tc.read_response().await,
+        "* LIST (\\NonExistent) \"/\" \"Archive2\""
+    );
     // §5: this client's own CREATE is not notified back.
     tc.ok("CREATE Mine").await;
     quiet(&mut tc).await;
@@ -156,7 +205,8 @@ async fn no_delivery_while_a_command_is_partly_sent() {
     let srv = server().await;
     srv.create_mailbox(USER, "Lists", None).await;
     let mut tc = login(&srv).await;
-    tc.ok("NOTIFY SET (mailboxes Lists (MessageNew MessageExpunge))").await;
+    tc.ok("NOTIFY SET (mailboxes Lists (MessageNew MessageExpunge))")
+        .await;
     // Half a command: the server waits for the rest before notifying.
     tc.send_raw(b"x1 NO").await;
     srv.append(USER, "Lists", "Subject: a\r\n\r\nx\r\n").await;
@@ -177,7 +227,10 @@ async fn idle_delivers_notify_events() {
     tc.ok("NOTIFY SET (selected (MessageNew (UID) MessageExpunge)) (mailboxes Lists (MessageNew MessageExpunge))").await;
     tc.idle_start().await;
     srv.append(USER, "Lists", "Subject: a\r\n\r\nx\r\n").await;
-    assert_eq!(tc.read_response().await, "* STATUS \"Lists\" (MESSAGES 1 UIDNEXT 2)");
+    assert_eq!(
+        tc.read_response().await,
+        "* STATUS \"Lists\" (MESSAGES 1 UIDNEXT 2)"
+    );
     srv.append(USER, "INBOX", "Subject: b\r\n\r\nx\r\n").await;
     assert_eq!(tc.read_response().await, "* 1 EXISTS");
     tc.idle_done().await;

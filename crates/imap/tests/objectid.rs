@@ -4,14 +4,20 @@
 use loft_testkit::{TestConn, TestServer};
 
 fn objectid(line: &str, item: &str) -> String {
-    let start = line.find(&format!("{item} (")).unwrap_or_else(|| panic!("{item} in {line}")) + item.len() + 2;
+    let start = line
+        .find(&format!("{item} ("))
+        .unwrap_or_else(|| panic!("{item} in {line}"))
+        + item.len()
+        + 2;
     let end = line[start..].find(')').expect("closing paren") + start;
     line[start..end].to_string()
 }
 
-const A: &str = "Subject: Message A\r\nMessage-ID: <fake.1521475657.54797@example.com>\r\n\r\na\r\n";
+const A: &str =
+    "Subject: Message A\r\nMessage-ID: <fake.1521475657.54797@example.com>\r\n\r\na\r\n";
 const B: &str = "Subject: Re: Message A\r\nMessage-ID: <fake.1521475657.21213@example.org>\r\nReferences: <fake.1521475657.54797@example.com>\r\n\r\nb\r\n";
-const C: &str = "Subject: Message C\r\nMessage-ID: <fake.1521475657.60280@example.com>\r\n\r\nc\r\n";
+const C: &str =
+    "Subject: Message C\r\nMessage-ID: <fake.1521475657.60280@example.com>\r\n\r\nc\r\n";
 
 async fn setup() -> (TestServer, TestConn) {
     let server = TestServer::start().await;
@@ -30,18 +36,32 @@ async fn mailboxid_create_select_status_rename() {
     assert!(r.tagged.starts_with("OK [MAILBOXID (F"), "{}", r.tagged);
     let created = objectid(&r.tagged, "MAILBOXID");
     let st = tc.ok("STATUS foo (MAILBOXID)").await;
-    assert_eq!(st, vec![format!("* STATUS \"foo\" (MAILBOXID ({created}))")]);
+    assert_eq!(
+        st,
+        vec![format!("* STATUS \"foo\" (MAILBOXID ({created}))")]
+    );
     tc.ok("RENAME foo renamed").await;
     let st = tc.ok("STATUS renamed (MAILBOXID MESSAGES)").await;
-    assert_eq!(st, vec![format!("* STATUS \"renamed\" (MAILBOXID ({created}) MESSAGES 0)")]);
+    assert_eq!(
+        st,
+        vec![format!(
+            "* STATUS \"renamed\" (MAILBOXID ({created}) MESSAGES 0)"
+        )]
+    );
     let bar = objectid(&tc.command("CREATE bar").await.tagged, "MAILBOXID");
     assert_ne!(bar, created);
     let sel = tc.ok("SELECT renamed").await;
-    assert!(sel.contains(&format!("* OK [MAILBOXID ({created})] Ok")), "{sel:?}");
+    assert!(
+        sel.contains(&format!("* OK [MAILBOXID ({created})] Ok")),
+        "{sel:?}"
+    );
     tc.ok("EXAMINE bar").await;
     tc.untagged_contains(&format!("[MAILBOXID ({bar})]"));
     let list = tc.ok("LIST \"\" \"*\" RETURN (STATUS (MAILBOXID))").await;
-    assert!(list.contains(&format!("* STATUS \"bar\" (MAILBOXID ({bar}))")), "{list:?}");
+    assert!(
+        list.contains(&format!("* STATUS \"bar\" (MAILBOXID ({bar}))")),
+        "{list:?}"
+    );
     // A deleted and re-created name gets a new id (RFC 8474 §4: never reused).
     tc.ok("DELETE bar").await;
     let again = objectid(&tc.command("CREATE bar").await.tagged, "MAILBOXID");
@@ -57,7 +77,10 @@ async fn emailid_threadid_fetch_move_search() {
     assert_eq!(f.len(), 3, "{f:?}");
     let e: Vec<String> = f.iter().map(|l| objectid(l, "EMAILID")).collect();
     let t: Vec<String> = f.iter().map(|l| objectid(l, "THREADID")).collect();
-    assert!(e.iter().all(|x| x.starts_with('M')) && t.iter().all(|x| x.starts_with('T')), "{f:?}");
+    assert!(
+        e.iter().all(|x| x.starts_with('M')) && t.iter().all(|x| x.starts_with('T')),
+        "{f:?}"
+    );
     assert_ne!(e[0], e[1]);
     // RFC 8474 §5.2: the reply shares its thread; the unrelated message does not.
     assert_eq!(t[0], t[1]);

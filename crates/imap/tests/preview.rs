@@ -6,7 +6,13 @@ use loft_testkit::TestServer;
 async fn fetch_preview() {
     let server = TestServer::start().await;
     server.add_user("alice", "pw").await;
-    server.append("alice", "INBOX", "Subject: x\r\n\r\nPreview   text!\r\n\r\n> quoted\r\n").await;
+    server
+        .append(
+            "alice",
+            "INBOX",
+            "Subject: x\r\n\r\nPreview   text!\r\n\r\n> quoted\r\n",
+        )
+        .await;
     server
         .append(
             "alice",
@@ -25,7 +31,10 @@ async fn fetch_preview() {
     assert_eq!(f, vec!["* 2 FETCH (PREVIEW \"\")".to_string()]);
     let f = tc.ok("UID FETCH 3 (PREVIEW FLAGS)").await;
     let text = f[0].split('"').nth(1).expect("quoted preview");
-    assert!(text.chars().count() <= 200 && text.starts_with("word word"), "{f:?}");
+    assert!(
+        text.chars().count() <= 200 && text.starts_with("word word"),
+        "{f:?}"
+    );
     // The modifier list is not confused with FETCH modifiers.
     tc.ok("FETCH 1 PREVIEW (CHANGEDSINCE 1)").await;
     tc.bad("FETCH 1 (PREVIEW (EAGER))").await;

@@ -62,7 +62,8 @@ async fn server(paused: bool) -> (TestServer, EmbeddedStore) {
     let srv = TestServer::with_store(Arc::new(store.clone()), test_config(), dir).await;
     srv.add_user("alice", "secret").await;
     for m in MESSAGES {
-        srv.append_with("alice", "INBOX", *m, parse_flags(""), None).await;
+        srv.append_with("alice", "INBOX", *m, parse_flags(""), None)
+            .await;
     }
     (srv, store)
 }
@@ -70,7 +71,9 @@ async fn server(paused: bool) -> (TestServer, EmbeddedStore) {
 async fn answers(tc: &mut TestConn) -> Vec<String> {
     let mut out = Vec::new();
     for q in QUERIES {
-        let u = tc.ok(&q.replacen("SEARCH", "SEARCH CHARSET UTF-8", 1)).await;
+        let u = tc
+            .ok(&q.replacen("SEARCH", "SEARCH CHARSET UTF-8", 1))
+            .await;
         assert_eq!(u.len(), 1, "{q}: {u:?}");
         out.push(format!("{q} => {}", u[0]));
     }
@@ -86,7 +89,16 @@ async fn indexed_and_unindexed_answers_agree() {
     store.index_all().await.unwrap();
     let indexed = answers(&mut tc).await;
     assert_eq!(scanned, indexed);
-    let expect = |q: &str| scanned.iter().find(|a| a.starts_with(&format!("{q} =>"))).unwrap().split(" => ").nth(1).unwrap().to_string();
+    let expect = |q: &str| {
+        scanned
+            .iter()
+            .find(|a| a.starts_with(&format!("{q} =>")))
+            .unwrap()
+            .split(" => ")
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(expect("SEARCH BODY quetzalcoatlus"), "* SEARCH 1 2");
     assert_eq!(expect("SEARCH BODY \"grüße aus köln\""), "* SEARCH 2");
     assert_eq!(expect("SEARCH BODY \"café crème\""), "* SEARCH 3");
@@ -113,7 +125,8 @@ async fn half_indexed_mailbox_and_immediate_search() {
     // Appended after indexing: the mailbox is part indexed, part not.
     store.set_search_indexer_paused(true);
     let extra = "From: Eve <eve@example.com>\r\nSubject: late\r\n\r\nquetzalcoatlus again\r\n";
-    tc.ok(&format!("APPEND INBOX {{{}+}}\r\n{extra}", extra.len())).await;
+    tc.ok(&format!("APPEND INBOX {{{}+}}\r\n{extra}", extra.len()))
+        .await;
     tc.ok("NOOP").await;
     let u = tc.ok("SEARCH BODY quetzalcoatlus").await;
     assert_eq!(u, vec!["* SEARCH 1 2 5".to_string()]);

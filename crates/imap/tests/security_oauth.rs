@@ -65,7 +65,10 @@ fn jwks() -> String {
     rsa.common.key_id = Some("rsa-1".into());
     let mut ec = Jwk::from_encoding_key(&ec_key(), Algorithm::ES256).unwrap();
     ec.common.key_id = Some("ec-1".into());
-    serde_json::to_string_pretty(&JwkSet { keys: vec![rsa, ec] }).unwrap()
+    serde_json::to_string_pretty(&JwkSet {
+        keys: vec![rsa, ec],
+    })
+    .unwrap()
 }
 
 fn now() -> i64 {
@@ -177,8 +180,11 @@ async fn oauthbearer_with_continuation_es256_without_authzid() {
     let mut tc = s.server.connect().await;
     tc.send("a1 AUTHENTICATE OAUTHBEARER").await;
     assert_eq!(tc.read_response().await, "+ ");
-    tc.send(&oauthbearer(None, &sign(Algorithm::ES256, "ec-1", &claims(ALICE))))
-        .await;
+    tc.send(&oauthbearer(
+        None,
+        &sign(Algorithm::ES256, "ec-1", &claims(ALICE)),
+    ))
+    .await;
     let r = tc.finish("a1", "AUTHENTICATE").await;
     assert_authenticated(&mut tc, &r.tagged).await;
 }
@@ -188,15 +194,21 @@ async fn xoauth2_with_initial_response_and_with_continuation() {
     let s = setup().await;
     let mut tc = s.server.connect().await;
     let r = tc
-        .command(&format!("AUTHENTICATE XOAUTH2 {}", xoauth2(ALICE, &good_token())))
+        .command(&format!(
+            "AUTHENTICATE XOAUTH2 {}",
+            xoauth2(ALICE, &good_token())
+        ))
         .await;
     assert_authenticated(&mut tc, &r.tagged).await;
 
     let mut tc = s.server.connect().await;
     tc.send("a1 authenticate xoauth2").await;
     assert_eq!(tc.read_response().await, "+ ");
-    tc.send(&xoauth2(ALICE, &sign(Algorithm::ES256, "ec-1", &claims(ALICE))))
-        .await;
+    tc.send(&xoauth2(
+        ALICE,
+        &sign(Algorithm::ES256, "ec-1", &claims(ALICE)),
+    ))
+    .await;
     let r = tc.finish("a1", "AUTHENTICATE").await;
     assert_authenticated(&mut tc, &r.tagged).await;
 }
@@ -241,12 +253,24 @@ async fn bad_tokens_get_the_error_challenge_then_no() {
         format!("{}.{payload}.{}", parts[0], parts[2])
     };
     let cases: Vec<(&str, String, Option<&str>)> = vec![
-        ("wrong issuer", with("iss", "https://evil.example".into()), None),
-        ("wrong audience", with("aud", json!(["other.example.net"])), None),
+        (
+            "wrong issuer",
+            with("iss", "https://evil.example".into()),
+            None,
+        ),
+        (
+            "wrong audience",
+            with("aud", json!(["other.example.net"])),
+            None,
+        ),
         ("expired", with("exp", (now() - 3600).into()), None),
         ("not yet valid", with("nbf", (now() + 3600).into()), None),
         ("bad signature", forged, None),
-        ("unknown kid", sign(Algorithm::RS256, "rsa-2", &claims(ALICE)), None),
+        (
+            "unknown kid",
+            sign(Algorithm::RS256, "rsa-2", &claims(ALICE)),
+            None,
+        ),
         (
             "kid of another key type",
             sign(Algorithm::ES256, "rsa-1", &claims(ALICE)),
@@ -317,7 +341,10 @@ async fn bad_tokens_get_the_error_challenge_then_no() {
         let line = e.to_json();
         for (_, token, _) in &cases {
             let signature = token.rsplit('.').next().unwrap();
-            assert!(!line.contains(signature) && !line.contains(token.as_str()), "{line}");
+            assert!(
+                !line.contains(signature) && !line.contains(token.as_str()),
+                "{line}"
+            );
         }
     }
 }
@@ -327,7 +354,8 @@ async fn success_is_audited_with_mechanism_and_account_only() {
     let s = setup().await;
     let token = good_token();
     let mut tc = s.server.connect().await;
-    tc.ok(&format!("AUTHENTICATE XOAUTH2 {}", xoauth2(ALICE, &token))).await;
+    tc.ok(&format!("AUTHENTICATE XOAUTH2 {}", xoauth2(ALICE, &token)))
+        .await;
     let events = s.audit.events();
     let ok = events
         .iter()
@@ -355,8 +383,11 @@ async fn refused_tokens_are_throttled_even_when_cancelled() {
     };
     let mut tc = s.server.connect().await;
     // Cancelling after the error challenge (RFC 9051 §6.2.2: BAD) does not escape the count.
-    tc.send(&format!("a1 AUTHENTICATE OAUTHBEARER {}", oauthbearer(None, &expired)))
-        .await;
+    tc.send(&format!(
+        "a1 AUTHENTICATE OAUTHBEARER {}",
+        oauthbearer(None, &expired)
+    ))
+    .await;
     assert!(tc.read_response().await.starts_with("+ "));
     tc.send("*").await;
     let r = tc.finish("a1", "AUTHENTICATE").await;
@@ -393,7 +424,10 @@ async fn malformed_messages_are_bad() {
         "p=tls-unique,,\x01auth=Bearer x\x01\x01",
     ] {
         let r = tc
-            .command(&format!("AUTHENTICATE OAUTHBEARER {}", STANDARD.encode(msg)))
+            .command(&format!(
+                "AUTHENTICATE OAUTHBEARER {}",
+                STANDARD.encode(msg)
+            ))
             .await;
         assert!(
             r.tagged.starts_with("BAD") || r.tagged.starts_with("NO"),
@@ -403,7 +437,10 @@ async fn malformed_messages_are_bad() {
         assert!(!r.tagged.starts_with("OK"));
     }
     let r = tc
-        .command(&format!("AUTHENTICATE XOAUTH2 {}", STANDARD.encode("user=x\x01")))
+        .command(&format!(
+            "AUTHENTICATE XOAUTH2 {}",
+            STANDARD.encode("user=x\x01")
+        ))
         .await;
     assert_eq!(r.status(), "BAD", "{}", r.tagged);
     tc.ok("NOOP").await;
@@ -422,7 +459,10 @@ async fn advertised_only_when_configured_and_where_plaintext_is_allowed() {
     plain.add_user(ALICE, "pw").await;
     let mut tc = plain.connect().await;
     let caps = tc.ok("CAPABILITY").await.join(" ");
-    assert!(!caps.contains("OAUTHBEARER") && !caps.contains("XOAUTH2"), "{caps}");
+    assert!(
+        !caps.contains("OAUTHBEARER") && !caps.contains("XOAUTH2"),
+        "{caps}"
+    );
     let r = tc
         .command(&format!(
             "AUTHENTICATE OAUTHBEARER {}",
@@ -438,7 +478,9 @@ async fn advertised_only_when_configured_and_where_plaintext_is_allowed() {
     let mut tc = s.server.connect().await;
     let caps = tc.ok("CAPABILITY").await.join(" ");
     assert!(
-        caps.contains("LOGINDISABLED") && !caps.contains("AUTH=OAUTHBEARER") && !caps.contains("AUTH=XOAUTH2"),
+        caps.contains("LOGINDISABLED")
+            && !caps.contains("AUTH=OAUTHBEARER")
+            && !caps.contains("AUTH=XOAUTH2"),
         "{caps}"
     );
     for mech in ["OAUTHBEARER", "XOAUTH2"] {
@@ -490,8 +532,22 @@ fn regenerate_e2e_fixtures() {
 #[test]
 fn e2e_fixtures_validate() {
     let dir = e2e_dir();
-    let tokens: Value = serde_json::from_slice(&std::fs::read(dir.join("tokens.json")).unwrap()).unwrap();
-    let v = OAuthValidator::load(OAuthSettings::new(ISSUER, AUDIENCE, vec![dir.join("jwks.json")])).unwrap();
-    assert_eq!(v.validate(tokens["alice"].as_str().unwrap()).unwrap().username, ALICE);
-    assert!(v.validate(tokens["alice_wrong_issuer"].as_str().unwrap()).is_err());
+    let tokens: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("tokens.json")).unwrap()).unwrap();
+    let v = OAuthValidator::load(OAuthSettings::new(
+        ISSUER,
+        AUDIENCE,
+        vec![dir.join("jwks.json")],
+    ))
+    .unwrap();
+    assert_eq!(
+        v.validate(tokens["alice"].as_str().unwrap())
+            .unwrap()
+            .username,
+        ALICE
+    );
+    assert!(
+        v.validate(tokens["alice_wrong_issuer"].as_str().unwrap())
+            .is_err()
+    );
 }

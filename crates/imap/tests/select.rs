@@ -10,7 +10,11 @@ async fn select_rev1_sends_required_responses() {
     let mut tc = login(&srv).await;
     let reply = tc.command("SELECT INBOX").await;
     assert_eq!(reply.status(), "OK");
-    assert!(reply.tagged.starts_with("OK [READ-WRITE]"), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("OK [READ-WRITE]"),
+        "{}",
+        reply.tagged
+    );
     let u = &reply.untagged;
     assert_contains(u, "* 3 EXISTS");
     // RFC 3501: RECENT, and [UNSEEN n] naming the first unseen message.
@@ -18,8 +22,14 @@ async fn select_rev1_sends_required_responses() {
     assert_contains(u, "* OK [UNSEEN 1]");
     assert_contains(u, "* OK [UIDVALIDITY ");
     assert_contains(u, "* OK [UIDNEXT 4]");
-    assert_contains(u, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)");
-    assert_contains(u, "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)]");
+    assert_contains(
+        u,
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)",
+    );
+    assert_contains(
+        u,
+        "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)]",
+    );
     // A second session sees no \Recent: the first claimed them (RFC 3501 §2.3.2).
     let mut tc2 = login(&srv).await;
     tc2.ok("SELECT INBOX").await;
@@ -43,7 +53,11 @@ async fn examine_is_read_only_and_keeps_recent() {
     let srv = server_with_messages().await;
     let mut tc = login(&srv).await;
     let reply = tc.command("EXAMINE INBOX").await;
-    assert!(reply.tagged.starts_with("OK [READ-ONLY]"), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("OK [READ-ONLY]"),
+        "{}",
+        reply.tagged
+    );
     assert_contains(&reply.untagged, "* OK [PERMANENTFLAGS ()]");
     // EXAMINE must not claim \Recent (RFC 3501 §6.3.2): a later SELECT still gets them.
     let mut tc2 = login(&srv).await;
@@ -80,7 +94,11 @@ async fn select_nonexistent_is_no_nonexistent() {
     let srv = server().await;
     let mut tc = login(&srv).await;
     let reply = tc.command("SELECT nosuch").await;
-    assert!(reply.tagged.starts_with("NO [NONEXISTENT]"), "{}", reply.tagged);
+    assert!(
+        reply.tagged.starts_with("NO [NONEXISTENT]"),
+        "{}",
+        reply.tagged
+    );
     // RFC 7162 §3.2.5: QRESYNC without ENABLE QRESYNC is BAD.
     tc.bad("SELECT INBOX (QRESYNC (1 1))").await;
 }

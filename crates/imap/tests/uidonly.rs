@@ -25,7 +25,10 @@ async fn raw(tc: &mut TestConn, cmd: &str) -> (Vec<String>, String) {
 async fn uidonly_selected(srv: &loft_testkit::TestServer) -> TestConn {
     let mut tc = login(srv).await;
     // IMAP4rev2 too, so FLAGS carry no \Recent.
-    assert_eq!(tc.ok("ENABLE IMAP4rev2 UIDONLY").await, vec!["* ENABLED IMAP4rev2 UIDONLY"]);
+    assert_eq!(
+        tc.ok("ENABLE IMAP4rev2 UIDONLY").await,
+        vec!["* ENABLED IMAP4rev2 UIDONLY"]
+    );
     tc.ok("SELECT INBOX").await;
     tc
 }
@@ -75,7 +78,13 @@ async fn uidfetch_responses() {
     // The UID is the response's number; the UID item is left out.
     let (u, t) = raw(&mut tc, "UID FETCH 2:3 (FLAGS)").await;
     assert!(t.starts_with("OK"), "{t}");
-    assert_eq!(u, vec!["* 2 UIDFETCH (FLAGS (\\Seen))", "* 3 UIDFETCH (FLAGS (\\Flagged $Work))"]);
+    assert_eq!(
+        u,
+        vec![
+            "* 2 UIDFETCH (FLAGS (\\Seen))",
+            "* 3 UIDFETCH (FLAGS (\\Flagged $Work))"
+        ]
+    );
     // Explicitly requested, the UID item is returned (RFC 9586 §3, as mox reads it).
     let (u, _) = raw(&mut tc, "UID FETCH 1 (UID)").await;
     assert_eq!(u, vec!["* 1 UIDFETCH (UID 1)"]);
@@ -87,7 +96,10 @@ async fn uidfetch_responses() {
     // (the first CONDSTORE enabling command also reports HIGHESTMODSEQ).
     let (u, _) = raw(&mut tc, "UID FETCH 1 (FLAGS MODSEQ)").await;
     assert!(u[0].starts_with("* OK [HIGHESTMODSEQ "), "{u:?}");
-    assert!(u[1].starts_with("* 1 UIDFETCH (FLAGS (\\Answered) MODSEQ ("), "{u:?}");
+    assert!(
+        u[1].starts_with("* 1 UIDFETCH (FLAGS (\\Answered) MODSEQ ("),
+        "{u:?}"
+    );
     let (u, _) = raw(&mut tc, "UID STORE 1 +FLAGS.SILENT (\\Seen)").await;
     assert_eq!(u.len(), 1, "{u:?}");
     assert!(u[0].starts_with("* 1 UIDFETCH (MODSEQ ("), "{u:?}");
@@ -122,10 +134,16 @@ async fn expunges_are_vanished() {
 async fn select_has_no_message_numbers() {
     let srv = server_with_messages().await;
     let mut tc = login(&srv).await;
-    assert_eq!(tc.ok("ENABLE UIDONLY QRESYNC").await, vec!["* ENABLED UIDONLY QRESYNC"]);
+    assert_eq!(
+        tc.ok("ENABLE UIDONLY QRESYNC").await,
+        vec!["* ENABLED UIDONLY QRESYNC"]
+    );
     let (untagged, tagged) = raw(&mut tc, "SELECT INBOX").await;
     assert!(tagged.starts_with("OK"), "{tagged}");
-    assert!(!untagged.iter().any(|l| l.contains("[UNSEEN")), "{untagged:?}");
+    assert!(
+        !untagged.iter().any(|l| l.contains("[UNSEEN")),
+        "{untagged:?}"
+    );
     raw(&mut tc, "UNSELECT").await;
     let (_, tagged) = raw(&mut tc, "SELECT INBOX (QRESYNC (1 1 1:3 (1 1)))").await;
     assert!(tagged.starts_with("BAD [UIDREQUIRED]"), "{tagged}");

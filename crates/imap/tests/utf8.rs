@@ -14,16 +14,22 @@ async fn utf8_accept_rules() {
     let n = UTF8_MSG.len();
     // RFC 6855 §4: without ENABLE, UTF8 append data is refused, and 8-bit header fields
     // in a plain literal are NO.
-    tc.bad(&format!("APPEND INBOX UTF8 (~{{{n}+}}\r\n{UTF8_MSG})")).await;
+    tc.bad(&format!("APPEND INBOX UTF8 (~{{{n}+}}\r\n{UTF8_MSG})"))
+        .await;
     tc.no(&format!("APPEND INBOX {{{n}+}}\r\n{UTF8_MSG}")).await;
     let r = tc.ok("ENABLE UTF8=ACCEPT").await;
     assert_eq!(r, vec!["* ENABLED UTF8=ACCEPT".to_string()]);
-    let r = tc.command(&format!("APPEND INBOX UTF8 (~{{{n}+}}\r\n{UTF8_MSG})")).await;
+    let r = tc
+        .command(&format!("APPEND INBOX UTF8 (~{{{n}+}}\r\n{UTF8_MSG})"))
+        .await;
     assert!(r.tagged.starts_with("OK [APPENDUID "), "{}", r.tagged);
     // After ENABLE, quoted UTF-8 mailbox names (RFC 6855 §3).
     tc.ok("CREATE \"Entwürfe\"").await;
     let l = tc.ok("LIST \"\" \"Entw*\"").await;
-    assert_eq!(l, vec!["* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"".to_string()]);
+    assert_eq!(
+        l,
+        vec!["* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"".to_string()]
+    );
     tc.ok("SELECT INBOX").await;
     let f = tc.ok("FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])").await;
     assert!(f[0].contains("Grüße"), "{f:?}");

@@ -82,7 +82,10 @@ async fn inbox_messages(
     let uids: Vec<_> = snap.messages.iter().map(|m| m.uid).collect();
     let mut out = Vec::new();
     for r in store.records(account, mb.id, &uids).await.unwrap() {
-        out.push((store.blob(account, &r.blob).await.unwrap(), r.blob.0.clone()));
+        out.push((
+            store.blob(account, &r.blob).await.unwrap(),
+            r.blob.0.clone(),
+        ));
     }
     out
 }

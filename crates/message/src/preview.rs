@@ -43,7 +43,10 @@ pub fn derive(raw: &[u8]) -> Derived {
 
 /// `derive` on an already parsed tree (ingest parses once). The caller catches panics.
 pub(crate) fn derive_from_tree(raw: &[u8], tree: &Node) -> Derived {
-    Derived { preview: preview_of(raw, tree), thread_root: thread_root(raw, &tree.header) }
+    Derived {
+        preview: preview_of(raw, tree),
+        thread_root: thread_root(raw, &tree.header),
+    }
 }
 
 /// The preview text of a message (RFC 8970 §3.3).
@@ -54,14 +57,27 @@ pub fn preview(raw: &[u8]) -> String {
 fn preview_of(raw: &[u8], tree: &Node) -> String {
     // The first text/plain part outside attached messages; else the first text/html one.
     let part = first_text(raw, tree, "plain").or_else(|| first_text(raw, tree, "html"));
-    let Some(node) = part else { return String::new() };
-    let end = node.body_end.min(node.body_start.saturating_add(PREVIEW_SCAN_BYTES));
-    let Some(body) = raw.get(node.body_start..end) else { return String::new() };
+    let Some(node) = part else {
+        return String::new();
+    };
+    let end = node
+        .body_end
+        .min(node.body_start.saturating_add(PREVIEW_SCAN_BYTES));
+    let Some(body) = raw.get(node.body_start..end) else {
+        return String::new();
+    };
     let decoded = Cte::from_name(&node.encoding).map_or_else(|| body.to_vec(), |c| c.decode(body));
-    let charset = node.params.iter().find(|(n, _)| n.eq_ignore_ascii_case("charset")).map(|(_, v)| v.as_slice());
+    let charset = node
+        .params
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.as_slice());
     let text = decode::charset_to_utf8(&decoded, charset);
     let text = if node.media_subtype == "html" {
-        catch_unwind(AssertUnwindSafe(|| mail_parser::decoders::html::html_to_text(&text))).unwrap_or(text)
+        catch_unwind(AssertUnwindSafe(|| {
+            mail_parser::decoders::html::html_to_text(&text)
+        }))
+        .unwrap_or(text)
     } else {
         text
     };
@@ -72,7 +88,10 @@ fn first_text<'a>(raw: &[u8], node: &'a Node, subtype: &str) -> Option<&'a Node>
     match &node.kind {
         Kind::Multipart(children) => children.iter().find_map(|c| first_text(raw, c, subtype)),
         Kind::Message(_) => None,
-        Kind::Leaf => (node.is_text() && node.media_subtype == subtype && !is_attachment(raw, node)).then_some(node),
+        Kind::Leaf => {
+            (node.is_text() && node.media_subtype == subtype && !is_attachment(raw, node))
+                .then_some(node)
+        }
     }
 }
 
@@ -124,7 +143,8 @@ fn first_msg_id(value: &[u8]) -> Option<String> {
     let start = value.iter().position(|&b| b == b'<')? + 1;
     let len = value[start..].iter().position(|&b| b == b'>')?;
     let id = std::str::from_utf8(&value[start..start + len]).ok()?.trim();
-    (!id.is_empty() && id.len() <= MAX_MESSAGE_ID_BYTES && !id.contains(char::is_whitespace)).then(|| id.to_string())
+    (!id.is_empty() && id.len() <= MAX_MESSAGE_ID_BYTES && !id.contains(char::is_whitespace))
+        .then(|| id.to_string())
 }
 
 #[cfg(test)]
@@ -141,7 +161,8 @@ mod tests {
     fn preview_prefers_plain_and_decodes() {
         let raw = b"Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 ok\r\n--b--\r\n";
         assert_eq!(preview(raw), "Café ok");
-        let html = b"Content-Type: text/html\r\n\r\n<html><body><p>Hi <b>you</b></p></body></html>\r\n";
+        let html =
+            b"Content-Type: text/html\r\n\r\n<html><body><p>Hi <b>you</b></p></body></html>\r\n";
         assert_eq!(preview(html), "Hi you");
     }
 
@@ -158,7 +179,8 @@ mod tests {
     fn thread_roots() {
         let root = b"Message-ID: <a@x>\r\n\r\nx\r\n";
         let reply = b"Message-ID: <b@x>\r\nIn-Reply-To: <a@x>\r\n\r\nx\r\n";
-        let deeper = b"Message-ID: <c@x>\r\nIn-Reply-To: <b@x>\r\nReferences: <a@x>\r\n <b@x>\r\n\r\nx\r\n";
+        let deeper =
+            b"Message-ID: <c@x>\r\nIn-Reply-To: <b@x>\r\nReferences: <a@x>\r\n <b@x>\r\n\r\nx\r\n";
         for m in [&root[..], reply, deeper] {
             assert_eq!(derive(m).thread_root.as_deref(), Some("a@x"));
         }

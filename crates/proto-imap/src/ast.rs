@@ -38,7 +38,10 @@ pub fn is_astring_char(b: u8) -> bool {
 pub fn is_atom_char(b: u8) -> bool {
     !(b <= 0x1f
         || b >= 0x7f
-        || matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'))
+        || matches!(
+            b,
+            b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+        ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,24 +73,57 @@ pub enum CommandBody {
     // Not authenticated
     StartTls,
     /// `initial`: the SASL-IR argument, still base64; `Some(b"=")` means an empty response.
-    Authenticate { mechanism: String, initial: Option<Vec<u8>> },
-    Login { user: Vec<u8>, password: Vec<u8> },
+    Authenticate {
+        mechanism: String,
+        initial: Option<Vec<u8>>,
+    },
+    Login {
+        user: Vec<u8>,
+        password: Vec<u8>,
+    },
     // Authenticated
     Enable(Vec<String>),
-    Select { mailbox: MailboxArg, params: SelectParams },
-    Examine { mailbox: MailboxArg, params: SelectParams },
+    Select {
+        mailbox: MailboxArg,
+        params: SelectParams,
+    },
+    Examine {
+        mailbox: MailboxArg,
+        params: SelectParams,
+    },
     /// RFC 6154 CREATE-SPECIAL-USE: `CREATE name (USE (\Drafts))`.
-    Create { mailbox: MailboxArg, special_use: Vec<String> },
-    Delete { mailbox: MailboxArg },
-    Rename { from: MailboxArg, to: MailboxArg },
-    Subscribe { mailbox: MailboxArg },
-    Unsubscribe { mailbox: MailboxArg },
+    Create {
+        mailbox: MailboxArg,
+        special_use: Vec<String>,
+    },
+    Delete {
+        mailbox: MailboxArg,
+    },
+    Rename {
+        from: MailboxArg,
+        to: MailboxArg,
+    },
+    Subscribe {
+        mailbox: MailboxArg,
+    },
+    Unsubscribe {
+        mailbox: MailboxArg,
+    },
     List(ListCommand),
-    Lsub { reference: MailboxArg, pattern: MailboxArg },
+    Lsub {
+        reference: MailboxArg,
+        pattern: MailboxArg,
+    },
     Namespace,
-    Status { mailbox: MailboxArg, items: Vec<StatusItem> },
+    Status {
+        mailbox: MailboxArg,
+        items: Vec<StatusItem>,
+    },
     /// One or more messages (MULTIAPPEND, RFC 3502, is several).
-    Append { mailbox: MailboxArg, messages: Vec<AppendMessage> },
+    Append {
+        mailbox: MailboxArg,
+        messages: Vec<AppendMessage>,
+    },
     Idle,
     // Selected
     Check,
@@ -102,23 +138,46 @@ pub enum CommandBody {
     Thread(ThreadCommand),
     Fetch(FetchCommand),
     Store(StoreCommand),
-    Copy { numbering: Numbering, set: SequenceSet, mailbox: MailboxArg },
-    Move { numbering: Numbering, set: SequenceSet, mailbox: MailboxArg },
+    Copy {
+        numbering: Numbering,
+        set: SequenceSet,
+        mailbox: MailboxArg,
+    },
+    Move {
+        numbering: Numbering,
+        set: SequenceSet,
+        mailbox: MailboxArg,
+    },
     /// RFC 8437 UNAUTHENTICATE (authenticated or selected -> not authenticated).
     Unauthenticate,
     /// RFC 8508 REPLACE / UID REPLACE: `number` is a sequence number or a UID.
-    Replace { numbering: Numbering, number: u32, mailbox: MailboxArg, message: AppendMessage },
+    Replace {
+        numbering: Numbering,
+        number: u32,
+        mailbox: MailboxArg,
+        message: AppendMessage,
+    },
     /// RFC 4978 COMPRESS with the mechanism name, upper-cased.
     Compress(String),
     /// RFC 5464 §4.2 GETMETADATA.
-    GetMetadata { mailbox: MailboxArg, options: MetadataOptions, entries: Vec<String> },
+    GetMetadata {
+        mailbox: MailboxArg,
+        options: MetadataOptions,
+        entries: Vec<String>,
+    },
     /// RFC 5464 §4.3 SETMETADATA: NIL values remove the entry.
-    SetMetadata { mailbox: MailboxArg, entries: Vec<(String, Option<Vec<u8>>)> },
+    SetMetadata {
+        mailbox: MailboxArg,
+        entries: Vec<(String, Option<Vec<u8>>)>,
+    },
     /// RFC 5465 NOTIFY: `NOTIFY NONE` is None, `NOTIFY SET ...` Some.
     Notify(Option<NotifySet>),
     /// RFC 7377 MULTISEARCH `ESEARCH [IN (...)] [RETURN (...)] criteria`; `search` always
     /// has `Numbering::Uid` (§2.1: results are UIDs).
-    Esearch { source: Option<Vec<NotifyFilter>>, search: SearchCommand },
+    Esearch {
+        source: Option<Vec<NotifyFilter>>,
+        search: SearchCommand,
+    },
 }
 
 /// RFC 5465 §8 notify-set.
@@ -339,7 +398,10 @@ pub struct AppendMessage {
 /// RFC 4469 §5 cat-part (`UTF8 (literal8)` from RFC 6855 §4 is a `Text` with `is_utf8`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CatenatePart {
-    Text { data: Vec<u8>, is_utf8: bool },
+    Text {
+        data: Vec<u8>,
+        is_utf8: bool,
+    },
     /// An IMAP URL (RFC 5092), as sent.
     Url(String),
 }
@@ -604,9 +666,19 @@ pub enum FetchAttr {
     Rfc822,
     Rfc822Header,
     Rfc822Text,
-    BodySection { peek: bool, section: Section, partial: Option<Partial> },
-    Binary { peek: bool, part: Vec<u32>, partial: Option<Partial> },
-    BinarySize { part: Vec<u32> },
+    BodySection {
+        peek: bool,
+        section: Section,
+        partial: Option<Partial>,
+    },
+    Binary {
+        peek: bool,
+        part: Vec<u32>,
+        partial: Option<Partial>,
+    },
+    BinarySize {
+        part: Vec<u32>,
+    },
     ModSeq,
     /// RFC 8474 §5.3.
     EmailId,
@@ -614,7 +686,9 @@ pub enum FetchAttr {
     /// RFC 8514 §4.2.
     SaveDate,
     /// RFC 8970 §3: `PREVIEW` or `PREVIEW (LAZY)`.
-    Preview { is_lazy: bool },
+    Preview {
+        is_lazy: bool,
+    },
 }
 
 /// `<offset.length>`.

@@ -595,10 +595,18 @@ impl<'a> Parser<'a> {
         if self.peek() == Some(b'"') {
             let raw = self.quoted()?;
             let text = std::str::from_utf8(&raw).map_err(|_| self.err("Invalid date-time"))?;
-            date = Some(datetime::parse_date_time(text).ok_or_else(|| self.err("Invalid date-time"))?);
+            date =
+                Some(datetime::parse_date_time(text).ok_or_else(|| self.err("Invalid date-time"))?);
             self.sp()?;
         }
-        let mut msg = AppendMessage { flags, date, content: Vec::new(), is_binary: false, catenate: None, is_utf8: false };
+        let mut msg = AppendMessage {
+            flags,
+            date,
+            content: Vec::new(),
+            is_binary: false,
+            catenate: None,
+            is_utf8: false,
+        };
         match self.peek() {
             Some(b'{') | Some(b'~') => {
                 let (content, is_binary) = self.literal(true)?;
@@ -617,18 +625,25 @@ impl<'a> Parser<'a> {
                 let mut parts = Vec::new();
                 loop {
                     if self.peek_keyword(b"UTF8") {
-                        parts.push(CatenatePart::Text { data: self.utf8_literal()?, is_utf8: true });
+                        parts.push(CatenatePart::Text {
+                            data: self.utf8_literal()?,
+                            is_utf8: true,
+                        });
                     } else {
                         let kw = self.keyword_upper("CATENATE part")?;
                         self.sp()?;
                         match kw.as_slice() {
                             b"TEXT" => {
                                 let (data, _) = self.literal(false)?;
-                                parts.push(CatenatePart::Text { data, is_utf8: false });
+                                parts.push(CatenatePart::Text {
+                                    data,
+                                    is_utf8: false,
+                                });
                             }
                             b"URL" => {
                                 let url = self.astring("URL")?;
-                                let url = String::from_utf8(url).map_err(|_| self.err("URL is not valid UTF-8"))?;
+                                let url = String::from_utf8(url)
+                                    .map_err(|_| self.err("URL is not valid UTF-8"))?;
                                 parts.push(CatenatePart::Url(url));
                             }
                             _ => return Err(self.err("Expected TEXT or URL")),
@@ -670,7 +685,12 @@ impl<'a> Parser<'a> {
         let mailbox = self.mailbox()?;
         self.sp()?;
         let message = self.append_message()?;
-        Ok(CommandBody::Replace { numbering, number, mailbox, message })
+        Ok(CommandBody::Replace {
+            numbering,
+            number,
+            mailbox,
+            message,
+        })
     }
 
     /// RFC 5464 §4.2: `"GETMETADATA" [SP getmetadata-options] SP mailbox SP entries`.
@@ -717,7 +737,11 @@ impl<'a> Parser<'a> {
         } else {
             entries.push(self.metadata_entry()?);
         }
-        Ok(CommandBody::GetMetadata { mailbox, options, entries })
+        Ok(CommandBody::GetMetadata {
+            mailbox,
+            options,
+            entries,
+        })
     }
 
     /// RFC 5465 §8: `"NOTIFY" SP (notify-set / "NONE")`.
@@ -804,7 +828,12 @@ impl<'a> Parser<'a> {
                     _ => NotifyFilter::Mailboxes(names),
                 }
             }
-            _ => return Err(self.err(format!("Unknown mailbox specifier {}", String::from_utf8_lossy(&kw)))),
+            _ => {
+                return Err(self.err(format!(
+                    "Unknown mailbox specifier {}",
+                    String::from_utf8_lossy(&kw)
+                )));
+            }
         })
     }
 
@@ -989,7 +1018,8 @@ impl<'a> Parser<'a> {
                     }
                 };
                 // RFC 9394 §3.1: at most one of PARTIAL and ALL, and one PARTIAL.
-                let is_range = |o: &SearchReturn| matches!(o, SearchReturn::All | SearchReturn::Partial(_));
+                let is_range =
+                    |o: &SearchReturn| matches!(o, SearchReturn::All | SearchReturn::Partial(_));
                 if is_range(&opt) && opts.iter().any(|o| is_range(o) && *o != opt) {
                     return Err(self.err("Only one of PARTIAL and ALL may be given"));
                 }
@@ -1015,7 +1045,11 @@ impl<'a> Parser<'a> {
             return Err(self.err("Both ends of a partial range must have the same sign"));
         }
         let b = self.nz_number("partial range")?;
-        Ok(PartialRange { low: a.min(b), high: a.max(b), from_end })
+        Ok(PartialRange {
+            low: a.min(b),
+            high: a.max(b),
+            from_end,
+        })
     }
 
     /// A charset name, which must be one SEARCH accepts (else NO [BADCHARSET], RFC 9051
@@ -1072,7 +1106,10 @@ impl<'a> Parser<'a> {
                 b"DISPLAYFROM" => SortKey::DisplayFrom,
                 b"DISPLAYTO" => SortKey::DisplayTo,
                 _ => {
-                    return Err(self.err(format!("Unknown sort criterion {}", String::from_utf8_lossy(&kw))));
+                    return Err(self.err(format!(
+                        "Unknown sort criterion {}",
+                        String::from_utf8_lossy(&kw)
+                    )));
                 }
             };
             criteria.push(SortCriterion { is_reverse, key });
@@ -1085,7 +1122,13 @@ impl<'a> Parser<'a> {
         let charset = self.search_charset()?;
         self.sp()?;
         let key = self.search_criteria()?;
-        Ok(CommandBody::Sort(SortCommand { numbering, ret, criteria, charset, key }))
+        Ok(CommandBody::Sort(SortCommand {
+            numbering,
+            ret,
+            criteria,
+            charset,
+            key,
+        }))
     }
 
     /// RFC 5256 §5: `["UID" SP] "THREAD" SP thread-alg SP charset 1*(SP search-key)`.
@@ -1097,14 +1140,22 @@ impl<'a> Parser<'a> {
             b"ORDEREDSUBJECT" => ThreadAlgorithm::OrderedSubject,
             b"REFERENCES" => ThreadAlgorithm::References,
             _ => {
-                return Err(self.err(format!("Unknown threading algorithm {}", String::from_utf8_lossy(&alg))));
+                return Err(self.err(format!(
+                    "Unknown threading algorithm {}",
+                    String::from_utf8_lossy(&alg)
+                )));
             }
         };
         self.sp()?;
         let charset = self.search_charset()?;
         self.sp()?;
         let key = self.search_criteria()?;
-        Ok(CommandBody::Thread(ThreadCommand { numbering, algorithm, charset, key }))
+        Ok(CommandBody::Thread(ThreadCommand {
+            numbering,
+            algorithm,
+            charset,
+            key,
+        }))
     }
 
     fn search_key(&mut self, depth: usize) -> PResult<SearchKey> {
@@ -1235,7 +1286,11 @@ impl<'a> Parser<'a> {
                 self.sp()?;
                 let id = self.atom("objectid")?;
                 let id = String::from_utf8_lossy(&id).into_owned();
-                if kw == b"EMAILID" { K::EmailId(id) } else { K::ThreadId(id) }
+                if kw == b"EMAILID" {
+                    K::EmailId(id)
+                } else {
+                    K::ThreadId(id)
+                }
             }
             _ => {
                 let word = self.word_for_error(start);
@@ -1376,7 +1431,10 @@ impl<'a> Parser<'a> {
                 let mut is_lazy = false;
                 // `FETCH 1 PREVIEW (CHANGEDSINCE 5)`: a list that does not start with a
                 // preview-mod belongs to the FETCH modifiers.
-                let is_mods = self.input.get(self.pos..self.pos + 6).is_some_and(|w| w.eq_ignore_ascii_case(b" (LAZY"));
+                let is_mods = self
+                    .input
+                    .get(self.pos..self.pos + 6)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b" (LAZY"));
                 if is_mods {
                     self.pos += 2;
                     loop {
@@ -2397,52 +2455,120 @@ mod tests {
     #[test]
     fn sort_thread_and_new_search_keys() {
         // RFC 5256 §3 examples.
-        let CommandBody::Sort(c) = ok(b"A283 SORT (SUBJECT REVERSE DATE) UTF-8 ALL") else { panic!() };
+        let CommandBody::Sort(c) = ok(b"A283 SORT (SUBJECT REVERSE DATE) UTF-8 ALL") else {
+            panic!()
+        };
         assert_eq!(c.numbering, Numbering::Seq);
         assert_eq!(c.ret, None);
         assert_eq!(c.charset, "UTF-8");
         assert_eq!(
             c.criteria,
             vec![
-                SortCriterion { is_reverse: false, key: SortKey::Subject },
-                SortCriterion { is_reverse: true, key: SortKey::Date }
+                SortCriterion {
+                    is_reverse: false,
+                    key: SortKey::Subject
+                },
+                SortCriterion {
+                    is_reverse: true,
+                    key: SortKey::Date
+                }
             ]
         );
         assert_eq!(c.key, SearchKey::All);
         // RFC 5267 §3.3.
-        let CommandBody::Sort(c) = ok(b"E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk") else {
+        let CommandBody::Sort(c) =
+            ok(b"E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk")
+        else {
             panic!()
         };
         assert_eq!((c.numbering, c.ret), (Numbering::Uid, Some(vec![])));
-        let CommandBody::Sort(c) = ok(b"a sort (displayfrom) us-ascii text \"x\"") else { panic!() };
-        assert_eq!(c.criteria[0].key, SortKey::DisplayFrom);
-        assert_eq!(bad(b"a SORT (SUBJECT) ALL").text, "Unsupported charset ALL");
-        assert_eq!(bad(b"a SORT () UTF-8 ALL").text, "Expected sort criterion in SORT");
-        assert_eq!(bad(b"a SORT (REVERSE) UTF-8 ALL").text, "Expected a space in SORT");
-        assert_eq!(bad(b"a SORT (BOGUS) UTF-8 ALL").text, "Unknown sort criterion BOGUS");
-        let CommandBody::Thread(t) = ok(b"A285 UID THREAD REFERENCES UTF-8 SINCE 5-MAR-2000") else { panic!() };
-        assert_eq!((t.numbering, t.algorithm), (Numbering::Uid, ThreadAlgorithm::References));
-        assert!(matches!(ok(b"a THREAD orderedsubject US-ASCII ALL"), CommandBody::Thread(_)));
-        assert_eq!(bad(b"a THREAD JWZ UTF-8 ALL").text, "Unknown threading algorithm JWZ");
-        // RFC 5032 §4, RFC 8514 §4.2.
-        let CommandBody::Search(s) = ok(b"a1 SEARCH UNSEEN YOUNGER 259200 OLDER 1 SAVEDBEFORE 1-Jan-2020 SAVEDATESUPPORTED") else {
+        let CommandBody::Sort(c) = ok(b"a sort (displayfrom) us-ascii text \"x\"") else {
             panic!()
         };
-        let SearchKey::And(keys) = s.key else { panic!() };
+        assert_eq!(c.criteria[0].key, SortKey::DisplayFrom);
+        assert_eq!(bad(b"a SORT (SUBJECT) ALL").text, "Unsupported charset ALL");
+        assert_eq!(
+            bad(b"a SORT () UTF-8 ALL").text,
+            "Expected sort criterion in SORT"
+        );
+        assert_eq!(
+            bad(b"a SORT (REVERSE) UTF-8 ALL").text,
+            "Expected a space in SORT"
+        );
+        assert_eq!(
+            bad(b"a SORT (BOGUS) UTF-8 ALL").text,
+            "Unknown sort criterion BOGUS"
+        );
+        let CommandBody::Thread(t) = ok(b"A285 UID THREAD REFERENCES UTF-8 SINCE 5-MAR-2000")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (t.numbering, t.algorithm),
+            (Numbering::Uid, ThreadAlgorithm::References)
+        );
+        assert!(matches!(
+            ok(b"a THREAD orderedsubject US-ASCII ALL"),
+            CommandBody::Thread(_)
+        ));
+        assert_eq!(
+            bad(b"a THREAD JWZ UTF-8 ALL").text,
+            "Unknown threading algorithm JWZ"
+        );
+        // RFC 5032 §4, RFC 8514 §4.2.
+        let CommandBody::Search(s) =
+            ok(b"a1 SEARCH UNSEEN YOUNGER 259200 OLDER 1 SAVEDBEFORE 1-Jan-2020 SAVEDATESUPPORTED")
+        else {
+            panic!()
+        };
+        let SearchKey::And(keys) = s.key else {
+            panic!()
+        };
         assert_eq!(keys[1], SearchKey::Younger(259200));
         assert_eq!(keys[2], SearchKey::Older(1));
-        assert_eq!(keys[3], SearchKey::SavedBefore(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()));
+        assert_eq!(
+            keys[3],
+            SearchKey::SavedBefore(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())
+        );
         assert_eq!(keys[4], SearchKey::SaveDateSupported);
         let _ = bad(b"a SEARCH OLDER 0");
         let _ = bad(b"a SEARCH YOUNGER");
         // RFC 9394 §3.1.
-        let CommandBody::Search(s) = ok(b"A01 UID SEARCH RETURN (PARTIAL -1:-100) UNDELETED") else { panic!() };
-        assert_eq!(s.ret, Some(vec![SearchReturn::Partial(PartialRange { low: 1, high: 100, from_end: true })]));
-        let CommandBody::Search(s) = ok(b"a SEARCH RETURN (MIN PARTIAL 500:400) ALL") else { panic!() };
-        assert_eq!(s.ret.unwrap()[1], SearchReturn::Partial(PartialRange { low: 400, high: 500, from_end: false }));
-        assert_eq!(bad(b"a SEARCH RETURN (ALL PARTIAL 1:5) ALL").text, "Only one of PARTIAL and ALL may be given");
-        assert_eq!(bad(b"a SEARCH RETURN (PARTIAL 1:-5) ALL").text, "Both ends of a partial range must have the same sign");
-        assert!(matches!(bad(b"a SEARCH RETURN (PARTIAL 0:5) ALL"), DecodeError { .. }));
+        let CommandBody::Search(s) = ok(b"A01 UID SEARCH RETURN (PARTIAL -1:-100) UNDELETED")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            s.ret,
+            Some(vec![SearchReturn::Partial(PartialRange {
+                low: 1,
+                high: 100,
+                from_end: true
+            })])
+        );
+        let CommandBody::Search(s) = ok(b"a SEARCH RETURN (MIN PARTIAL 500:400) ALL") else {
+            panic!()
+        };
+        assert_eq!(
+            s.ret.unwrap()[1],
+            SearchReturn::Partial(PartialRange {
+                low: 400,
+                high: 500,
+                from_end: false
+            })
+        );
+        assert_eq!(
+            bad(b"a SEARCH RETURN (ALL PARTIAL 1:5) ALL").text,
+            "Only one of PARTIAL and ALL may be given"
+        );
+        assert_eq!(
+            bad(b"a SEARCH RETURN (PARTIAL 1:-5) ALL").text,
+            "Both ends of a partial range must have the same sign"
+        );
+        assert!(matches!(
+            bad(b"a SEARCH RETURN (PARTIAL 0:5) ALL"),
+            DecodeError { .. }
+        ));
     }
 
     #[test]
@@ -2454,15 +2580,30 @@ mod tests {
         assert_eq!(n.groups[0].filter, NotifyFilter::Selected);
         assert!(matches!(&n.groups[0].events[0], NotifyEvent::MessageNew(a) if a.len() == 2));
         assert_eq!(n.groups[0].events[1], NotifyEvent::MessageExpunge);
-        assert_eq!(n.groups[1].filter, NotifyFilter::Subtree(vec![MailboxArg(b"Lists".to_vec())]));
+        assert_eq!(
+            n.groups[1].filter,
+            NotifyFilter::Subtree(vec![MailboxArg(b"Lists".to_vec())])
+        );
         let CommandBody::Notify(Some(n)) = ok(b"a notify set (mailboxes (INBOX \"a b\") (Messagenew messageExpunge)) (personal (SubscriptionChange)) (selected-delayed NONE) (inboxes (Foo))") else { panic!() };
         assert!(!n.status);
-        assert_eq!(n.groups[0].filter, NotifyFilter::Mailboxes(vec![MailboxArg(b"INBOX".to_vec()), MailboxArg(b"a b".to_vec())]));
+        assert_eq!(
+            n.groups[0].filter,
+            NotifyFilter::Mailboxes(vec![
+                MailboxArg(b"INBOX".to_vec()),
+                MailboxArg(b"a b".to_vec())
+            ])
+        );
         assert_eq!(n.groups[1].events, vec![NotifyEvent::SubscriptionChange]);
         assert!(n.groups[2].events.is_empty());
         assert_eq!(n.groups[3].events, vec![NotifyEvent::Other("FOO".into())]);
         assert_eq!(ok(b"a NOTIFY NONE"), CommandBody::Notify(None));
-        for b in [&b"a NOTIFY"[..], b"a NOTIFY SET", b"a NOTIFY SET (selected)", b"a NOTIFY SET (bogus (MessageNew))", b"a NOTIFY SET (personal (MailboxName)) x"] {
+        for b in [
+            &b"a NOTIFY"[..],
+            b"a NOTIFY SET",
+            b"a NOTIFY SET (selected)",
+            b"a NOTIFY SET (bogus (MessageNew))",
+            b"a NOTIFY SET (personal (MailboxName)) x",
+        ] {
             bad(b);
         }
     }
@@ -2470,13 +2611,46 @@ mod tests {
     #[test]
     fn fetch_partial_modifier() {
         // RFC 9394 §3.3, §3.4 (with CHANGEDSINCE, either order).
-        let CommandBody::Fetch(f) = ok(b"10 UID FETCH 25900:26600 (UID FLAGS) (PARTIAL -1:-3)") else { panic!() };
-        assert_eq!(f.partial, Some(PartialRange { low: 1, high: 3, from_end: true }));
-        let CommandBody::Fetch(f) = ok(b"101 UID FETCH 25900:26600 (UID FLAGS) (CHANGEDSINCE 98305 PARTIAL -1:-30)") else { panic!() };
-        assert_eq!((f.partial, f.changed_since), (Some(PartialRange { low: 1, high: 30, from_end: true }), Some(98305)));
-        assert_eq!(bad(b"a FETCH 1:* FLAGS (PARTIAL 1:5)").text, "PARTIAL is only allowed with UID FETCH");
-        assert!(matches!(bad(b"a UID FETCH 1:* FLAGS (PARTIAL 1:5 PARTIAL 2:3)"), DecodeError { .. }));
-        assert!(matches!(bad(b"a UID FETCH 1:* FLAGS (PARTIAL 0:5)"), DecodeError { .. }));
+        let CommandBody::Fetch(f) = ok(b"10 UID FETCH 25900:26600 (UID FLAGS) (PARTIAL -1:-3)")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            f.partial,
+            Some(PartialRange {
+                low: 1,
+                high: 3,
+                from_end: true
+            })
+        );
+        let CommandBody::Fetch(f) =
+            ok(b"101 UID FETCH 25900:26600 (UID FLAGS) (CHANGEDSINCE 98305 PARTIAL -1:-30)")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (f.partial, f.changed_since),
+            (
+                Some(PartialRange {
+                    low: 1,
+                    high: 30,
+                    from_end: true
+                }),
+                Some(98305)
+            )
+        );
+        assert_eq!(
+            bad(b"a FETCH 1:* FLAGS (PARTIAL 1:5)").text,
+            "PARTIAL is only allowed with UID FETCH"
+        );
+        assert!(matches!(
+            bad(b"a UID FETCH 1:* FLAGS (PARTIAL 1:5 PARTIAL 2:3)"),
+            DecodeError { .. }
+        ));
+        assert!(matches!(
+            bad(b"a UID FETCH 1:* FLAGS (PARTIAL 0:5)"),
+            DecodeError { .. }
+        ));
     }
 
     #[test]

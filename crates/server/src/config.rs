@@ -85,14 +85,20 @@ impl fmt::Display for TlsMode {
 pub enum TlsFiles {
     /// A self-signed certificate generated on first start into `DATA_DIR/tls/`.
     Generated,
-    Files { cert: PathBuf, key: PathBuf },
+    Files {
+        cert: PathBuf,
+        key: PathBuf,
+    },
 }
 
 impl TlsFiles {
     /// The (cert, key) paths for a given data directory.
     pub fn paths(&self, data_dir: &Path) -> (PathBuf, PathBuf) {
         match self {
-            TlsFiles::Generated => (data_dir.join("tls").join("cert.pem"), data_dir.join("tls").join("key.pem")),
+            TlsFiles::Generated => (
+                data_dir.join("tls").join("cert.pem"),
+                data_dir.join("tls").join("key.pem"),
+            ),
             TlsFiles::Files { cert, key } => (cert.clone(), key.clone()),
         }
     }
@@ -116,9 +122,17 @@ pub enum LogFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{}: cannot read config: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}:{line}:{column}: {message}", path.display())]
-    At { path: PathBuf, line: usize, column: usize, message: String },
+    At {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
 }
@@ -134,7 +148,10 @@ impl Config {
             tls: TlsFiles::Generated,
             tls_handshake_timeout: Duration::from_secs(DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS),
             imap: ImapConfig::default(),
-            log: LogConfig { format: LogFormat::Text, level: "info".to_string() },
+            log: LogConfig {
+                format: LogFormat::Text,
+                level: "info".to_string(),
+            },
             lmtp: crate::lmtp_listen::LmtpSettings::default(),
             security: crate::security_config::SecuritySettings::default(),
             store: crate::store::StoreSettings::Embedded,
@@ -143,7 +160,10 @@ impl Config {
 
     /// Read and validate a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Config::parse(&text, path)
     }
 
@@ -152,11 +172,20 @@ impl Config {
         let at = |span: Option<Range<usize>>, message: String| match span {
             Some(span) => {
                 let (line, column) = line_column(text, span.start);
-                ConfigError::At { path: path.to_path_buf(), line, column, message }
+                ConfigError::At {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message,
+                }
             }
-            None => ConfigError::File { path: path.to_path_buf(), message },
+            None => ConfigError::File {
+                path: path.to_path_buf(),
+                message,
+            },
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| at(e.span(), e.message().trim_end().to_string()))?;
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| at(e.span(), e.message().trim_end().to_string()))?;
         let base = path.parent().unwrap_or(Path::new(""));
         validate(raw, base, path).map_err(|(span, message)| at(Some(span), message))
     }
@@ -164,10 +193,19 @@ impl Config {
 
 fn default_listeners() -> Vec<Listener> {
     // Invariant: both constants are literal socket addresses (checked by a unit test).
-    let parse = |s: &str| s.parse::<SocketAddr>().expect("default listen address is a valid socket address");
+    let parse = |s: &str| {
+        s.parse::<SocketAddr>()
+            .expect("default listen address is a valid socket address")
+    };
     vec![
-        Listener { address: parse(DEFAULT_STARTTLS_ADDRESS), tls: TlsMode::Starttls },
-        Listener { address: parse(DEFAULT_IMPLICIT_TLS_ADDRESS), tls: TlsMode::Implicit },
+        Listener {
+            address: parse(DEFAULT_STARTTLS_ADDRESS),
+            tls: TlsMode::Starttls,
+        },
+        Listener {
+            address: parse(DEFAULT_IMPLICIT_TLS_ADDRESS),
+            tls: TlsMode::Implicit,
+        },
     ]
 }
 
@@ -283,7 +321,12 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         config.data_dir = base.join(dir.get_ref());
     }
 
-    let plaintext = raw.auth.plaintext.as_ref().map(|p| *p.get_ref()).unwrap_or(RawPlaintext::Never);
+    let plaintext = raw
+        .auth
+        .plaintext
+        .as_ref()
+        .map(|p| *p.get_ref())
+        .unwrap_or(RawPlaintext::Never);
     config.imap.plaintext_auth = match plaintext {
         RawPlaintext::Never => PlaintextAuth::Never,
         RawPlaintext::Loopback => PlaintextAuth::Loopback,
@@ -294,7 +337,10 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         let span = listen.span();
         let entries = listen.into_inner();
         if entries.is_empty() {
-            return Err((span, "imap.listen is empty: loft would not accept any connection".to_string()));
+            return Err((
+                span,
+                "imap.listen is empty: loft would not accept any connection".to_string(),
+            ));
         }
         let mut listeners: Vec<Listener> = Vec::with_capacity(entries.len());
         for entry in entries {
@@ -313,7 +359,10 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
             // RFC 9051 §11.1 / RFC 8314: passwords must not cross a network in cleartext. A
             // cleartext listener reachable from other hosts that accepts plaintext logins
             // would do exactly that, so refuse it instead of warning.
-            if entry.tls == TlsMode::None && plaintext == RawPlaintext::Always && !address.ip().is_loopback() {
+            if entry.tls == TlsMode::None
+                && plaintext == RawPlaintext::Always
+                && !address.ip().is_loopback()
+            {
                 return Err((
                     entry.address.span(),
                     format!(
@@ -323,7 +372,10 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
                     ),
                 ));
             }
-            listeners.push(Listener { address, tls: entry.tls });
+            listeners.push(Listener {
+                address,
+                tls: entry.tls,
+            });
         }
         config.listeners = listeners;
     }
@@ -355,7 +407,9 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         if n < MIN_LINE_BYTES {
             return Err((
                 v.span(),
-                format!("limits.max_line_bytes = {n} is below {MIN_LINE_BYTES}: RFC 7162 §4 lets clients send command lines of about 8192 octets"),
+                format!(
+                    "limits.max_line_bytes = {n} is below {MIN_LINE_BYTES}: RFC 7162 §4 lets clients send command lines of about 8192 octets"
+                ),
             ));
         }
         config.imap.max_line_bytes = to_usize(&v, n)?;
@@ -372,7 +426,8 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         config.imap.max_pipelined_commands = to_usize(&v, n)?;
     }
     if let Some(v) = limits.tls_handshake_timeout_secs {
-        config.tls_handshake_timeout = Duration::from_secs(positive(&v, "limits.tls_handshake_timeout_secs")?);
+        config.tls_handshake_timeout =
+            Duration::from_secs(positive(&v, "limits.tls_handshake_timeout_secs")?);
     }
 
     if let Some(format) = raw.log.format {
@@ -380,7 +435,10 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
     }
     if let Some(level) = raw.log.level {
         if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(level.get_ref()) {
-            return Err((level.span(), format!("invalid log.level {:?}: {e}", level.get_ref())));
+            return Err((
+                level.span(),
+                format!("invalid log.level {:?}: {e}", level.get_ref()),
+            ));
         }
         config.log.level = level.into_inner();
     }
@@ -438,7 +496,13 @@ mod tests {
         assert_eq!(c.tls, TlsFiles::Generated);
         assert_eq!(c.imap.max_line_bytes, ImapConfig::default().max_line_bytes);
         assert_eq!(c.imap.plaintext_auth, PlaintextAuth::Never);
-        assert_eq!(c.log, LogConfig { format: LogFormat::Text, level: "info".into() });
+        assert_eq!(
+            c.log,
+            LogConfig {
+                format: LogFormat::Text,
+                level: "info".into()
+            }
+        );
     }
 
     #[test]
@@ -481,11 +545,20 @@ level = "loft_imap=debug,info"
         .unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/var/lib/loft"));
         assert_eq!(c.listeners.len(), 3);
-        assert_eq!(c.listeners[1], Listener { address: "[::]:993".parse().unwrap(), tls: TlsMode::Implicit });
+        assert_eq!(
+            c.listeners[1],
+            Listener {
+                address: "[::]:993".parse().unwrap(),
+                tls: TlsMode::Implicit
+            }
+        );
         assert_eq!(c.listeners[2].tls, TlsMode::None);
         assert_eq!(
             c.tls,
-            TlsFiles::Files { cert: PathBuf::from("/etc/loft/certs/fullchain.pem"), key: PathBuf::from("/etc/ssl/private/loft.key") }
+            TlsFiles::Files {
+                cert: PathBuf::from("/etc/loft/certs/fullchain.pem"),
+                key: PathBuf::from("/etc/ssl/private/loft.key")
+            }
         );
         assert_eq!(c.imap.max_line_bytes, 10000);
         assert_eq!(c.imap.max_literal_bytes, 1000);
@@ -500,7 +573,10 @@ level = "loft_imap=debug,info"
     #[test]
     fn unknown_field_names_file_line_and_column() {
         let e = err("[limits]\nmax_line_bytes = 10000\n\n\n\n\nmax_lines = 5\n");
-        assert!(e.starts_with("/etc/loft/loft.toml:7:1: unknown field `max_lines`, expected one of"), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:7:1: unknown field `max_lines`, expected one of"),
+            "{e}"
+        );
         assert!(e.contains("max_line_bytes"), "{e}");
     }
 
@@ -524,9 +600,15 @@ level = "loft_imap=debug,info"
     #[test]
     fn zero_and_small_limits_refused() {
         let e = err("[limits]\nmax_literal_bytes = 0\n");
-        assert_eq!(e, "/etc/loft/loft.toml:2:21: limits.max_literal_bytes must be greater than 0");
+        assert_eq!(
+            e,
+            "/etc/loft/loft.toml:2:21: limits.max_literal_bytes must be greater than 0"
+        );
         let e = err("[limits]\nmax_line_bytes = 1000\n");
-        assert!(e.starts_with("/etc/loft/loft.toml:2:18: limits.max_line_bytes = 1000 is below 8192"), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:2:18: limits.max_line_bytes = 1000 is below 8192"),
+            "{e}"
+        );
         let e = err("[limits]\ntls_handshake_timeout_secs = 0\n");
         assert!(e.contains("must be greater than 0"), "{e}");
     }
@@ -534,21 +616,37 @@ level = "loft_imap=debug,info"
     #[test]
     fn bad_addresses_refused() {
         let e = err("[[imap.listen]]\naddress = \"localhost:143\"\ntls = \"implicit\"\n");
-        assert!(e.starts_with("/etc/loft/loft.toml:2:11: invalid listen address \"localhost:143\""), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:2:11: invalid listen address \"localhost:143\""),
+            "{e}"
+        );
         let e = err("[[imap.listen]]\naddress = \"127.0.0.1\"\ntls = \"implicit\"\n");
         assert!(e.contains("invalid listen address"), "{e}");
         let e = err("[imap]\nlisten = []\n");
-        assert!(e.starts_with("/etc/loft/loft.toml:2:10: imap.listen is empty"), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:2:10: imap.listen is empty"),
+            "{e}"
+        );
         let twice = "[[imap.listen]]\naddress = \"127.0.0.1:5\"\ntls = \"implicit\"\n";
         let e = err(&format!("{twice}{twice}"));
-        assert!(e.starts_with("/etc/loft/loft.toml:5:11: 127.0.0.1:5 is listed twice"), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:5:11: 127.0.0.1:5 is listed twice"),
+            "{e}"
+        );
     }
 
     #[test]
     fn cleartext_passwords_on_the_network_refused() {
-        let listen = |addr: &str| format!("[auth]\nplaintext = \"always\"\n[[imap.listen]]\naddress = \"{addr}\"\ntls = \"none\"\n");
+        let listen = |addr: &str| {
+            format!(
+                "[auth]\nplaintext = \"always\"\n[[imap.listen]]\naddress = \"{addr}\"\ntls = \"none\"\n"
+            )
+        };
         let e = err(&listen("0.0.0.0:143"));
-        assert!(e.starts_with("/etc/loft/loft.toml:4:11: listener 0.0.0.0:143 has tls = \"none\""), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:4:11: listener 0.0.0.0:143 has tls = \"none\""),
+            "{e}"
+        );
         assert!(parse(&listen("127.0.0.1:143")).is_ok());
         assert!(parse(&listen("[::1]:143")).is_ok());
         // Plaintext only after TLS: a cleartext listener is harmless.
@@ -558,7 +656,10 @@ level = "loft_imap=debug,info"
     #[test]
     fn tls_needs_cert_and_key() {
         let e = err("[tls]\ncert = \"c.pem\"\n");
-        assert!(e.starts_with("/etc/loft/loft.toml:2:8: tls.cert is set but tls.key is not"), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:2:8: tls.cert is set but tls.key is not"),
+            "{e}"
+        );
         let e = err("[tls]\nkey = \"k.pem\"\n");
         assert!(e.contains("tls.key is set but tls.cert is not"), "{e}");
         assert_eq!(parse("[tls]\n").unwrap().tls, TlsFiles::Generated);
@@ -567,7 +668,10 @@ level = "loft_imap=debug,info"
     #[test]
     fn bad_log_level_refused() {
         let e = err("[log]\nlevel = \"info,=[\"\n");
-        assert!(e.starts_with("/etc/loft/loft.toml:2:9: invalid log.level"), "{e}");
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:2:9: invalid log.level"),
+            "{e}"
+        );
         let e = err("[log]\nformat = \"xml\"\n");
         assert!(e.starts_with("/etc/loft/loft.toml:2:10:"), "{e}");
     }

@@ -55,9 +55,17 @@ pub struct Server {
 pub async fn bind(listeners: &[Listener]) -> anyhow::Result<Vec<BoundListener>> {
     let mut bound = Vec::with_capacity(listeners.len());
     for l in listeners {
-        let listener = TcpListener::bind(l.address).await.with_context(|| format!("cannot listen on {}", l.address))?;
-        let local_addr = listener.local_addr().with_context(|| format!("cannot listen on {}", l.address))?;
-        bound.push(BoundListener { listener, tls: l.tls, local_addr });
+        let listener = TcpListener::bind(l.address)
+            .await
+            .with_context(|| format!("cannot listen on {}", l.address))?;
+        let local_addr = listener
+            .local_addr()
+            .with_context(|| format!("cannot listen on {}", l.address))?;
+        bound.push(BoundListener {
+            listener,
+            tls: l.tls,
+            local_addr,
+        });
     }
     Ok(bound)
 }
@@ -92,7 +100,11 @@ pub async fn serve(bound: Vec<BoundListener>, server: Server, shutdown: impl Fut
         tls: server.acceptor.clone(),
         config: server.imap.clone(),
     });
-    let without_tls = Arc::new(ServerContext { store: server.store.clone(), tls: None, config: server.imap.clone() });
+    let without_tls = Arc::new(ServerContext {
+        store: server.store.clone(),
+        tls: None,
+        config: server.imap.clone(),
+    });
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut loops = JoinSet::new();
@@ -101,7 +113,10 @@ pub async fn serve(bound: Vec<BoundListener>, server: Server, shutdown: impl Fut
             TlsMode::None => (without_tls.clone(), None),
             TlsMode::Starttls => (with_tls.clone(), None),
             TlsMode::Implicit => match &server.acceptor {
-                Some(acceptor) => (with_tls.clone(), Some((acceptor.clone(), server.tls_handshake_timeout))),
+                Some(acceptor) => (
+                    with_tls.clone(),
+                    Some((acceptor.clone(), server.tls_handshake_timeout)),
+                ),
                 None => {
                     // Invariant kept by `cli::serve`: an acceptor is loaded whenever a
                     // listener needs TLS. Refuse the listener rather than serve cleartext.
@@ -110,7 +125,13 @@ pub async fn serve(bound: Vec<BoundListener>, server: Server, shutdown: impl Fut
                 }
             },
         };
-        loops.spawn(accept_loop(b.listener, b.local_addr, ctx, handshake, stop_rx.clone()));
+        loops.spawn(accept_loop(
+            b.listener,
+            b.local_addr,
+            ctx,
+            handshake,
+            stop_rx.clone(),
+        ));
     }
     drop(with_tls);
     drop(without_tls);
@@ -139,11 +160,12 @@ pub async fn serve(bound: Vec<BoundListener>, server: Server, shutdown: impl Fut
         }
     }
     let grace = Duration::from_secs(SHUTDOWN_GRACE_SECS);
-    let all_done = async {
-        while connections.join_next().await.is_some() {}
-    };
+    let all_done = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(grace, all_done).await.is_err() {
-        info!(grace_secs = SHUTDOWN_GRACE_SECS, "closing the connections still open");
+        info!(
+            grace_secs = SHUTDOWN_GRACE_SECS,
+            "closing the connections still open"
+        );
         connections.abort_all();
         while connections.join_next().await.is_some() {}
     }
@@ -179,7 +201,12 @@ async fn accept_loop(
     conns
 }
 
-async fn connection(ctx: Arc<ServerContext>, handshake: Option<(TlsAcceptor, Duration)>, mut tcp: TcpStream, peer: SocketAddr) {
+async fn connection(
+    ctx: Arc<ServerContext>,
+    handshake: Option<(TlsAcceptor, Duration)>,
+    mut tcp: TcpStream,
+    peer: SocketAddr,
+) {
     debug!("connected");
     // Responses are written whole; Nagle would only delay them.
     let _ = tcp.set_nodelay(true);
@@ -195,18 +222,23 @@ async fn connection(ctx: Arc<ServerContext>, handshake: Option<(TlsAcceptor, Dur
     };
     match handshake {
         None => loft_imap::serve_connection(ctx, Box::new(tcp), peer, false).await,
-        Some((acceptor, timeout)) => match tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
-            Ok(Ok(tls)) => loft_imap::session::serve_tls(ctx, tls, peer).await,
-            Ok(Err(e)) => info!(error = %e, "TLS handshake failed"),
-            Err(_) => info!(timeout_secs = timeout.as_secs(), "TLS handshake timed out"),
-        },
+        Some((acceptor, timeout)) => {
+            match tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
+                Ok(Ok(tls)) => loft_imap::session::serve_tls(ctx, tls, peer).await,
+                Ok(Err(e)) => info!(error = %e, "TLS handshake failed"),
+                Err(_) => info!(timeout_secs = timeout.as_secs(), "TLS handshake timed out"),
+            }
+        }
     }
     debug!("disconnected");
 }
 
 /// The ban list and the connection limits. The returned slot is held for the life of the
 /// connection.
-async fn admit(ctx: &ServerContext, peer: SocketAddr) -> Result<loft_imap::config::Slot, &'static str> {
+async fn admit(
+    ctx: &ServerContext,
+    peer: SocketAddr,
+) -> Result<loft_imap::config::Slot, &'static str> {
     let security = &ctx.config.security;
     let key = loft_auth::throttle::address_key(peer.ip());
     let refuse = |reason: &'static str, detail: Option<String>| {
@@ -221,7 +253,12 @@ async fn admit(ctx: &ServerContext, peer: SocketAddr) -> Result<loft_imap::confi
         reason
     };
     match ctx.store.ban(&key, chrono::Utc::now().timestamp()).await {
-        Ok(Some(ban)) => return Err(refuse("address banned after repeated login failures", Some(format!("ban_key={}", ban.key)))),
+        Ok(Some(ban)) => {
+            return Err(refuse(
+                "address banned after repeated login failures",
+                Some(format!("ban_key={}", ban.key)),
+            ));
+        }
         Ok(None) => {}
         // Fail open: a database hiccup must not lock every user out; the throttle still works.
         Err(e) => warn!(error = %e, "cannot read the ban list"),

@@ -14,7 +14,9 @@ pub fn init(log: &LogConfig) -> anyhow::Result<()> {
             .parse(&env)
             .map_err(|e| crate::UsageError(format!("invalid RUST_LOG {env:?}: {e}")))?,
         // Validated at config load.
-        _ => EnvFilter::builder().parse(&log.level).map_err(|e| crate::UsageError(format!("invalid log.level: {e}")))?,
+        _ => EnvFilter::builder()
+            .parse(&log.level)
+            .map_err(|e| crate::UsageError(format!("invalid log.level: {e}")))?,
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

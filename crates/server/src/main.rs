@@ -4,11 +4,11 @@
 mod audit;
 mod cli;
 mod config;
+mod imapclient;
 mod listen;
 mod lmtp_listen;
-mod imapclient;
-mod mailio;
 mod logging;
+mod mailio;
 mod security_config;
 mod store;
 mod tls;
@@ -34,7 +34,10 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("loft: cannot start the async runtime: {e}");
@@ -51,6 +54,12 @@ fn main() -> ExitCode {
 }
 
 fn exit_code(e: &anyhow::Error) -> ExitCode {
-    let is_usage = e.chain().any(|c| c.is::<UsageError>() || c.is::<config::ConfigError>() || c.is::<tls::TlsError>());
-    if is_usage { ExitCode::from(2) } else { ExitCode::FAILURE }
+    let is_usage = e
+        .chain()
+        .any(|c| c.is::<UsageError>() || c.is::<config::ConfigError>() || c.is::<tls::TlsError>());
+    if is_usage {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
 }

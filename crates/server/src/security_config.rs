@@ -261,7 +261,10 @@ pub fn oauth(
     base: &Path,
 ) -> Result<Option<std::sync::Arc<loft_auth::jwks::OAuthValidator>>, Invalid> {
     let Some(raw) = raw else { return Ok(None) };
-    for (what, v) in [("oauth.issuer", &raw.issuer), ("oauth.audience", &raw.audience)] {
+    for (what, v) in [
+        ("oauth.issuer", &raw.issuer),
+        ("oauth.audience", &raw.audience),
+    ] {
         if v.get_ref().trim().is_empty() {
             return Err((v.span(), format!("{what} is empty")));
         }
@@ -272,7 +275,10 @@ pub fn oauth(
         OneOrMany::Many(f) => f,
     };
     if files.is_empty() || files.iter().any(String::is_empty) {
-        return Err((files_span, "oauth.jwks_file: give one or more JWKS file paths".into()));
+        return Err((
+            files_span,
+            "oauth.jwks_file: give one or more JWKS file paths".into(),
+        ));
     }
     let mut settings = loft_auth::jwks::OAuthSettings::new(
         raw.issuer.get_ref(),
@@ -288,7 +294,10 @@ pub fn oauth(
     if let Some(leeway) = raw.leeway_secs {
         // RFC 7519 §4.1.4 allows "a small leeway, usually no more than a few minutes".
         if *leeway.get_ref() > 3600 {
-            return Err((leeway.span(), "oauth.leeway_secs must be at most 3600".into()));
+            return Err((
+                leeway.span(),
+                "oauth.leeway_secs must be at most 3600".into(),
+            ));
         }
         settings.leeway_secs = *leeway.get_ref();
     }
@@ -325,13 +334,23 @@ mod oauth_tests {
     }
 
     fn parse(oauth: &str) -> Result<Config, String> {
-        Config::parse(&format!("[oauth]\n{oauth}"), Path::new("/etc/loft/loft.toml")).map_err(|e| e.to_string())
+        Config::parse(
+            &format!("[oauth]\n{oauth}"),
+            Path::new("/etc/loft/loft.toml"),
+        )
+        .map_err(|e| e.to_string())
     }
 
     #[test]
     fn oauth_section() {
         assert!(parse("").is_err());
-        assert!(Config::parse("", Path::new("/x/loft.toml")).unwrap().imap.oauth.is_none());
+        assert!(
+            Config::parse("", Path::new("/x/loft.toml"))
+                .unwrap()
+                .imap
+                .oauth
+                .is_none()
+        );
         let c = parse(&format!(
             "issuer = \"https://id.example.net\"\naudience = \"imap\"\njwks_file = \"{}\"\nusername_claim = \"sub\"\nleeway_secs = 5\n",
             jwks()
@@ -340,28 +359,50 @@ mod oauth_tests {
         let oauth = c.imap.oauth.expect("[oauth] configured");
         assert_eq!(oauth.settings().username_claim, "sub");
         assert_eq!(oauth.settings().leeway_secs, 5);
-        assert_eq!(oauth.key_ids(), vec![Some("rsa-1".to_string()), Some("ec-1".to_string())]);
+        assert_eq!(
+            oauth.key_ids(),
+            vec![Some("rsa-1".to_string()), Some("ec-1".to_string())]
+        );
         // A list of files; the same file twice repeats its key ids.
-        let e = parse(&format!("issuer = \"i\"\naudience = \"a\"\njwks_file = [\"{0}\", \"{0}\"]\n", jwks())).unwrap_err();
-        assert!(e.starts_with("/etc/loft/loft.toml:4:13: oauth.jwks_file: "), "{e}");
+        let e = parse(&format!(
+            "issuer = \"i\"\naudience = \"a\"\njwks_file = [\"{0}\", \"{0}\"]\n",
+            jwks()
+        ))
+        .unwrap_err();
+        assert!(
+            e.starts_with("/etc/loft/loft.toml:4:13: oauth.jwks_file: "),
+            "{e}"
+        );
         assert!(e.contains("appears twice"), "{e}");
     }
 
     #[test]
     fn oauth_errors_name_the_file() {
-        let e = parse("issuer = \"i\"\naudience = \"a\"\njwks_file = \"keys/missing.json\"\n").unwrap_err();
+        let e = parse("issuer = \"i\"\naudience = \"a\"\njwks_file = \"keys/missing.json\"\n")
+            .unwrap_err();
         assert!(
             e.starts_with("/etc/loft/loft.toml:4:13: oauth.jwks_file: /etc/loft/keys/missing.json: cannot read JWKS file"),
             "{e}"
         );
-        let e = parse(&format!("issuer = \"\"\naudience = \"a\"\njwks_file = \"{}\"\n", jwks())).unwrap_err();
+        let e = parse(&format!(
+            "issuer = \"\"\naudience = \"a\"\njwks_file = \"{}\"\n",
+            jwks()
+        ))
+        .unwrap_err();
         assert!(e.contains("oauth.issuer is empty"), "{e}");
         let e = parse("issuer = \"i\"\naudience = \"a\"\njwks_file = []\n").unwrap_err();
         assert!(e.contains("give one or more JWKS file paths"), "{e}");
-        let e = parse(&format!("issuer = \"i\"\naudience = \"a\"\njwks_file = \"{}\"\nleeway_secs = 86400\n", jwks()))
-            .unwrap_err();
+        let e = parse(&format!(
+            "issuer = \"i\"\naudience = \"a\"\njwks_file = \"{}\"\nleeway_secs = 86400\n",
+            jwks()
+        ))
+        .unwrap_err();
         assert!(e.contains("leeway_secs must be at most 3600"), "{e}");
-        let e = parse(&format!("issuer = \"i\"\naudience = \"a\"\njwks_file = \"{}\"\nkid = 1\n", jwks())).unwrap_err();
+        let e = parse(&format!(
+            "issuer = \"i\"\naudience = \"a\"\njwks_file = \"{}\"\nkid = 1\n",
+            jwks()
+        ))
+        .unwrap_err();
         assert!(e.contains("unknown field `kid`"), "{e}");
     }
 }

@@ -39,7 +39,11 @@ pub enum TlsError {
     #[error("TLS private key {} does not match certificate {}", key.display(), cert.display())]
     Mismatch { cert: PathBuf, key: PathBuf },
     #[error("TLS setup with certificate {} and key {}: {reason}", cert.display(), key.display())]
-    Setup { cert: PathBuf, key: PathBuf, reason: String },
+    Setup {
+        cert: PathBuf,
+        key: PathBuf,
+        reason: String,
+    },
     #[error("{}: {reason}", path.display())]
     Generate { path: PathBuf, reason: String },
     #[error("TLS certificate {} expired on {not_after}", path.display())]
@@ -78,7 +82,12 @@ impl Certificates {
     /// refuses the whole set. Returns warnings (expiring soon) to log.
     pub fn load(specs: &[CertSpec]) -> Result<(Certificates, Vec<String>), TlsError> {
         let (set, warnings) = load_set(specs)?;
-        Ok((Certificates { current: RwLock::new(Arc::new(set)) }, warnings))
+        Ok((
+            Certificates {
+                current: RwLock::new(Arc::new(set)),
+            },
+            warnings,
+        ))
     }
 
     /// Replace the set; on error the old one stays in use.
@@ -89,7 +98,10 @@ impl Certificates {
     }
 
     fn snapshot(&self) -> Arc<CertSet> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -104,7 +116,11 @@ impl ResolvesServerCert for Certificates {
             return Some(k.clone());
         }
         let wildcard = name.split_once('.').map(|(_, rest)| format!("*.{rest}"));
-        Some(wildcard.and_then(|w| set.by_name.get(&w).cloned()).unwrap_or_else(|| set.default.clone()))
+        Some(
+            wildcard
+                .and_then(|w| set.by_name.get(&w).cloned())
+                .unwrap_or_else(|| set.default.clone()),
+        )
     }
 }
 
@@ -113,7 +129,11 @@ pub fn acceptor(certs: Arc<Certificates>) -> Result<TlsAcceptor, TlsError> {
     let provider = Arc::new(aws_lc_rs::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| TlsError::Setup { cert: PathBuf::new(), key: PathBuf::new(), reason: e.to_string() })?
+        .map_err(|e| TlsError::Setup {
+            cert: PathBuf::new(),
+            key: PathBuf::new(),
+            reason: e.to_string(),
+        })?
         .with_no_client_auth()
         .with_cert_resolver(certs);
     Ok(TlsAcceptor::from(Arc::new(config)))
@@ -145,12 +165,18 @@ pub fn watch(certs: Arc<Certificates>, specs: Vec<CertSpec>) {
             };
             match certs.reload(&specs) {
                 Ok(warnings) => {
-                    tracing::info!(trigger = why, certificates = specs.len(), "TLS certificates reloaded");
+                    tracing::info!(
+                        trigger = why,
+                        certificates = specs.len(),
+                        "TLS certificates reloaded"
+                    );
                     for w in warnings {
                         tracing::warn!("{w}");
                     }
                 }
-                Err(e) => tracing::error!(trigger = why, error = %e, "TLS certificate reload failed; keeping the old certificates"),
+                Err(e) => {
+                    tracing::error!(trigger = why, error = %e, "TLS certificate reload failed; keeping the old certificates")
+                }
             }
         }
     });
@@ -174,32 +200,59 @@ fn load_set(specs: &[CertSpec]) -> Result<(CertSet, Vec<String>), TlsError> {
         warnings.extend(warning);
         let key = Arc::new(key);
         for name in &spec.names {
-            by_name.entry(name.to_ascii_lowercase()).or_insert_with(|| key.clone());
+            by_name
+                .entry(name.to_ascii_lowercase())
+                .or_insert_with(|| key.clone());
         }
         default.get_or_insert(key);
     }
     let Some(default) = default else {
-        return Err(TlsError::Setup { cert: PathBuf::new(), key: PathBuf::new(), reason: "no certificate configured".into() });
+        return Err(TlsError::Setup {
+            cert: PathBuf::new(),
+            key: PathBuf::new(),
+            reason: "no certificate configured".into(),
+        });
     };
     Ok((CertSet { default, by_name }, warnings))
 }
 
-fn load_certified(spec: &CertSpec, provider: &rustls::crypto::CryptoProvider) -> Result<(CertifiedKey, Option<String>), TlsError> {
+fn load_certified(
+    spec: &CertSpec,
+    provider: &rustls::crypto::CryptoProvider,
+) -> Result<(CertifiedKey, Option<String>), TlsError> {
     let (cert, key) = (&spec.cert, &spec.key);
     let chain = load_certs(cert)?;
     let warning = check_validity(cert, &chain[0])?;
     let private_key = PrivateKeyDer::from_pem_file(key).map_err(|e| TlsError::Key {
         path: key.to_path_buf(),
-        reason: describe(e, "no private key found (expected a PEM \"PRIVATE KEY\" block)"),
+        reason: describe(
+            e,
+            "no private key found (expected a PEM \"PRIVATE KEY\" block)",
+        ),
     })?;
-    let signing = provider.key_provider.load_private_key(private_key).map_err(|e| TlsError::Key { path: key.to_path_buf(), reason: e.to_string() })?;
+    let signing = provider
+        .key_provider
+        .load_private_key(private_key)
+        .map_err(|e| TlsError::Key {
+            path: key.to_path_buf(),
+            reason: e.to_string(),
+        })?;
     let certified = CertifiedKey::new(chain, signing);
     match certified.keys_match() {
-        Ok(()) | Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => Ok((certified, warning)),
-        Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch)) => {
-            Err(TlsError::Mismatch { cert: cert.to_path_buf(), key: key.to_path_buf() })
+        Ok(()) | Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => {
+            Ok((certified, warning))
         }
-        Err(other) => Err(TlsError::Setup { cert: cert.to_path_buf(), key: key.to_path_buf(), reason: other.to_string() }),
+        Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch)) => {
+            Err(TlsError::Mismatch {
+                cert: cert.to_path_buf(),
+                key: key.to_path_buf(),
+            })
+        }
+        Err(other) => Err(TlsError::Setup {
+            cert: cert.to_path_buf(),
+            key: key.to_path_buf(),
+            reason: other.to_string(),
+        }),
     }
 }
 
@@ -212,11 +265,17 @@ fn check_validity(path: &Path, cert: &CertificateDer<'_>) -> Result<Option<Strin
     let now = chrono::Utc::now();
     let shown = not_after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     if not_after <= now {
-        return Err(TlsError::Expired { path: path.to_path_buf(), not_after: shown });
+        return Err(TlsError::Expired {
+            path: path.to_path_buf(),
+            not_after: shown,
+        });
     }
     let days_left = (not_after - now).num_days();
     if days_left < EXPIRY_WARNING_DAYS as i64 {
-        return Ok(Some(format!("TLS certificate {} expires on {shown} ({days_left} days left)", path.display())));
+        return Ok(Some(format!(
+            "TLS certificate {} expires on {shown} ({days_left} days left)",
+            path.display()
+        )));
     }
     Ok(None)
 }
@@ -245,7 +304,11 @@ fn x509_not_after(der: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
         0x17 => {
             let yy: i32 = text.get(0..2)?.parse().ok()?;
             let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
-            chrono::NaiveDateTime::parse_from_str(&format!("{year}{}", text.get(2..)?), "%Y%m%d%H%M%SZ").ok()?
+            chrono::NaiveDateTime::parse_from_str(
+                &format!("{year}{}", text.get(2..)?),
+                "%Y%m%d%H%M%SZ",
+            )
+            .ok()?
         }
         // GeneralizedTime YYYYMMDDHHMMSSZ.
         0x18 => chrono::NaiveDateTime::parse_from_str(text, "%Y%m%d%H%M%SZ").ok()?,
@@ -293,45 +356,76 @@ pub fn ensure_generated(cert: &Path, key: &Path) -> Result<Generated, TlsError> 
         (true, false) => {
             return Err(TlsError::Generate {
                 path: key.to_path_buf(),
-                reason: format!("missing although {} exists; remove both to generate a new pair", cert.display()),
+                reason: format!(
+                    "missing although {} exists; remove both to generate a new pair",
+                    cert.display()
+                ),
             });
         }
         (false, true) => {
             return Err(TlsError::Generate {
                 path: cert.to_path_buf(),
-                reason: format!("missing although {} exists; remove both to generate a new pair", key.display()),
+                reason: format!(
+                    "missing although {} exists; remove both to generate a new pair",
+                    key.display()
+                ),
             });
         }
     }
-    let gen_err = |path: &Path, reason: String| TlsError::Generate { path: path.to_path_buf(), reason };
+    let gen_err = |path: &Path, reason: String| TlsError::Generate {
+        path: path.to_path_buf(),
+        reason,
+    };
     let names: Vec<String> = GENERATED_CERT_NAMES.iter().map(|s| s.to_string()).collect();
-    let mut params = rcgen::CertificateParams::new(names).map_err(|e| gen_err(cert, e.to_string()))?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "loft self-signed certificate");
+    let mut params =
+        rcgen::CertificateParams::new(names).map_err(|e| gen_err(cert, e.to_string()))?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "loft self-signed certificate");
     let signing_key = rcgen::KeyPair::generate().map_err(|e| gen_err(key, e.to_string()))?;
-    let certificate = params.self_signed(&signing_key).map_err(|e| gen_err(cert, e.to_string()))?;
+    let certificate = params
+        .self_signed(&signing_key)
+        .map_err(|e| gen_err(cert, e.to_string()))?;
 
     if let Some(dir) = cert.parent() {
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| gen_err(dir, e.to_string()))?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| gen_err(dir, e.to_string()))?;
     }
     if let Some(dir) = key.parent() {
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| gen_err(dir, e.to_string()))?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| gen_err(dir, e.to_string()))?;
     }
     // Key first, certificate last: both exist only once both are complete.
-    write_durably(key, signing_key.serialize_pem().as_bytes(), 0o600).map_err(|e| gen_err(key, e.to_string()))?;
-    write_durably(cert, certificate.pem().as_bytes(), 0o644).map_err(|e| gen_err(cert, e.to_string()))?;
+    write_durably(key, signing_key.serialize_pem().as_bytes(), 0o600)
+        .map_err(|e| gen_err(key, e.to_string()))?;
+    write_durably(cert, certificate.pem().as_bytes(), 0o644)
+        .map_err(|e| gen_err(cert, e.to_string()))?;
     Ok(Generated::New)
 }
 
 /// Load one PEM certificate chain and private key into a TLS acceptor. Errors name the file.
 #[cfg(test)]
 pub fn load_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, TlsError> {
-    let spec = CertSpec { cert: cert.to_path_buf(), key: key.to_path_buf(), names: Vec::new() };
+    let spec = CertSpec {
+        cert: cert.to_path_buf(),
+        key: key.to_path_buf(),
+        names: Vec::new(),
+    };
     let (certs, _) = Certificates::load(&[spec])?;
     acceptor(Arc::new(certs))
 }
 
 fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    let cert_err = |reason: String| TlsError::Cert { path: path.to_path_buf(), reason };
+    let cert_err = |reason: String| TlsError::Cert {
+        path: path.to_path_buf(),
+        reason,
+    };
     let no_cert = "no certificate found (expected a PEM \"CERTIFICATE\" block)";
     let chain = CertificateDer::pem_file_iter(path)
         .map_err(|e| cert_err(describe(e, no_cert)))?
@@ -358,7 +452,11 @@ fn write_durably(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let tmp = path.with_file_name(tmp_name);
     // A leftover temp file could carry looser permissions; `mode` applies only on creation.
     let _ = std::fs::remove_file(&tmp);
-    let mut file = OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
@@ -378,7 +476,10 @@ mod tests {
     #[test]
     fn generate_then_reuse_then_load() {
         let dir = tempfile::tempdir().unwrap();
-        let (cert, key) = (dir.path().join("tls/cert.pem"), dir.path().join("tls/key.pem"));
+        let (cert, key) = (
+            dir.path().join("tls/cert.pem"),
+            dir.path().join("tls/key.pem"),
+        );
         assert_eq!(ensure_generated(&cert, &key).unwrap(), Generated::New);
         let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
@@ -394,7 +495,11 @@ mod tests {
         params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
         let key = rcgen::KeyPair::generate().unwrap();
         let cert = params.self_signed(&key).unwrap();
-        let spec = CertSpec { cert: dir.join(format!("{name}.pem")), key: dir.join(format!("{name}.key")), names: vec![cn.to_string()] };
+        let spec = CertSpec {
+            cert: dir.join(format!("{name}.pem")),
+            key: dir.join(format!("{name}.key")),
+            names: vec![cn.to_string()],
+        };
         std::fs::write(&spec.cert, cert.pem()).unwrap();
         std::fs::write(&spec.key, key.serialize_pem()).unwrap();
         spec
@@ -404,13 +509,23 @@ mod tests {
     fn expired_refused_expiring_warned_valid_read() {
         let dir = tempfile::tempdir().unwrap();
         let expired = write_cert(dir.path(), "old", "old.example", (2021, 1, 1));
-        let e = Certificates::load(std::slice::from_ref(&expired)).err().unwrap().to_string();
+        let e = Certificates::load(std::slice::from_ref(&expired))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("expired on 2021-01-01T00:00:00Z"), "{e}");
         let soon = chrono::Utc::now() + chrono::Duration::days(3);
-        let soon = (soon.format("%Y").to_string().parse().unwrap(), soon.format("%m").to_string().parse().unwrap(), soon.format("%d").to_string().parse().unwrap());
+        let soon = (
+            soon.format("%Y").to_string().parse().unwrap(),
+            soon.format("%m").to_string().parse().unwrap(),
+            soon.format("%d").to_string().parse().unwrap(),
+        );
         let expiring = write_cert(dir.path(), "soon", "soon.example", soon);
         let (_, warnings) = Certificates::load(&[expiring]).unwrap();
-        assert!(warnings.len() == 1 && warnings[0].contains("days left"), "{warnings:?}");
+        assert!(
+            warnings.len() == 1 && warnings[0].contains("days left"),
+            "{warnings:?}"
+        );
         let good = write_cert(dir.path(), "good", "good.example", (2099, 1, 1));
         let (_, warnings) = Certificates::load(&[good]).unwrap();
         assert!(warnings.is_empty());
@@ -418,7 +533,13 @@ mod tests {
 
     #[test]
     fn der_walk_never_panics_on_garbage() {
-        for bad in [&b""[..], b"\x30", b"\x30\x84\xff\xff\xff\xff", b"\x30\x03\x30\x01\xa0", b"\x30\x80"] {
+        for bad in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x84\xff\xff\xff\xff",
+            b"\x30\x03\x30\x01\xa0",
+            b"\x30\x80",
+        ] {
             assert_eq!(x509_not_after(bad), None);
         }
     }
@@ -431,7 +552,10 @@ mod tests {
         let (certs, _) = Certificates::load(&[a.clone(), b.clone()]).unwrap();
         let first = certs.snapshot();
         assert!(first.by_name.contains_key("b.example"));
-        let missing = CertSpec { cert: dir.path().join("nope.pem"), ..b.clone() };
+        let missing = CertSpec {
+            cert: dir.path().join("nope.pem"),
+            ..b.clone()
+        };
         assert!(certs.reload(&[a.clone(), missing]).is_err());
         assert!(Arc::ptr_eq(&first, &certs.snapshot()));
         certs.reload(&[a]).unwrap();
@@ -452,7 +576,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
         let e = load_acceptor(&cert, &key).err().unwrap().to_string();
-        assert!(e.starts_with(&format!("TLS certificate {}: No such file", cert.display())), "{e}");
+        assert!(
+            e.starts_with(&format!("TLS certificate {}: No such file", cert.display())),
+            "{e}"
+        );
 
         std::fs::write(&cert, "hello\n").unwrap();
         let e = load_acceptor(&cert, &key).err().unwrap().to_string();
@@ -463,11 +590,24 @@ mod tests {
         ensure_generated(&c1, &k1).unwrap();
         ensure_generated(&c2, &k2).unwrap();
         let e = load_acceptor(&c1, &key).err().unwrap().to_string();
-        assert!(e.starts_with(&format!("TLS private key {}: No such file", key.display())), "{e}");
+        assert!(
+            e.starts_with(&format!("TLS private key {}: No such file", key.display())),
+            "{e}"
+        );
         std::fs::write(&key, "-----BEGIN CERTIFICATE-----\n").unwrap();
         let e = load_acceptor(&c1, &key).err().unwrap().to_string();
-        assert!(e.starts_with(&format!("TLS private key {}:", key.display())), "{e}");
+        assert!(
+            e.starts_with(&format!("TLS private key {}:", key.display())),
+            "{e}"
+        );
         let e = load_acceptor(&c1, &k2).err().unwrap().to_string();
-        assert_eq!(e, format!("TLS private key {} does not match certificate {}", k2.display(), c1.display()));
+        assert_eq!(
+            e,
+            format!(
+                "TLS private key {} does not match certificate {}",
+                k2.display(),
+                c1.display()
+            )
+        );
     }
 }

@@ -19,7 +19,10 @@ fn python_imaplib_end_to_end() {
         .expect("python3 must be installed (see .ci/run)");
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{}{}", String::from_utf8_lossy(&out.stdout), stderr);
-    assert!(out.status.success(), "Python end-to-end tests failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "Python end-to-end tests failed:\n{stderr}"
+    );
 }
 
 /// LMTP delivery with Python's smtplib.LMTP (tests/e2e/test_lmtp.py).
@@ -34,7 +37,10 @@ fn python_smtplib_lmtp_end_to_end() {
         .expect("python3 must be installed (see .ci/run)");
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{}{}", String::from_utf8_lossy(&out.stdout), stderr);
-    assert!(out.status.success(), "Python LMTP end-to-end tests failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "Python LMTP end-to-end tests failed:\n{stderr}"
+    );
 }
 
 /// Issue 3: TLS policy, SASL mechanisms (scramp as the independent SCRAM client), app
@@ -54,7 +60,10 @@ fn python_security_end_to_end() {
         .expect("python3 must be installed (see .ci/run)");
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{}{}", String::from_utf8_lossy(&out.stdout), stderr);
-    assert!(out.status.success(), "Python security end-to-end tests failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "Python security end-to-end tests failed:\n{stderr}"
+    );
 }
 
 /// Issue 5: a real Postfix (Debian package) in a throw-away directory delivering to Loft's
@@ -71,5 +80,8 @@ fn python_postfix_lmtp_end_to_end() {
         .expect("python3 must be installed (see .ci/run)");
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{}{}", String::from_utf8_lossy(&out.stdout), stderr);
-    assert!(out.status.success(), "Python Postfix end-to-end test failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "Python Postfix end-to-end test failed:\n{stderr}"
+    );
 }

@@ -7,7 +7,9 @@ use std::process::Command;
 
 #[tokio::test]
 async fn python_two_nodes_on_one_postgres() {
-    let url = loft_store::postgres::testing::shared().create_database().await;
+    let url = loft_store::postgres::testing::shared()
+        .create_database()
+        .await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = tokio::task::spawn_blocking(move || {
         Command::new("python3")
@@ -22,5 +24,8 @@ async fn python_two_nodes_on_one_postgres() {
     .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{}{}", String::from_utf8_lossy(&out.stdout), stderr);
-    assert!(out.status.success(), "two-node end-to-end tests failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "two-node end-to-end tests failed:\n{stderr}"
+    );
 }

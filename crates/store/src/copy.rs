@@ -5,7 +5,9 @@
 
 use std::collections::HashSet;
 
-use crate::{AccountId, MailboxId, MessageMeta, ModSeq, NewMessage, Result, Store, StoreError, Uid};
+use crate::{
+    AccountId, MailboxId, MessageMeta, ModSeq, NewMessage, Result, Store, StoreError, Uid,
+};
 
 /// Messages read and written per batch.
 pub const COPY_BATCH: usize = 200;
@@ -42,7 +44,12 @@ pub struct CopyReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
     /// Starting account `index` (0-based) of `total`; `messages` is its message count.
-    Account { name: String, index: usize, total: usize, messages: u64 },
+    Account {
+        name: String,
+        index: usize,
+        total: usize,
+        messages: u64,
+    },
     /// This many more messages (and bytes) copied.
     Messages { count: u64, bytes: u64 },
 }
@@ -58,7 +65,9 @@ pub async fn copy_store(
     let accounts = from.accounts().await?;
     for a in &accounts {
         if to.account(&a.name).await?.is_some() {
-            return Err(StoreError::AlreadyExists("account in the destination (copy needs an empty destination)"));
+            return Err(StoreError::AlreadyExists(
+                "account in the destination (copy needs an empty destination)",
+            ));
         }
     }
     for (index, account) in accounts.iter().enumerate() {
@@ -66,8 +75,15 @@ pub async fn copy_store(
         for m in from.mailboxes(account.id).await? {
             total += u64::from(from.status(account.id, m.id).await?.messages);
         }
-        progress(Progress::Account { name: account.name.clone(), index, total: accounts.len(), messages: total });
-        let dst = to.create_account(&account.name, &account.password_hash).await?;
+        progress(Progress::Account {
+            name: account.name.clone(),
+            index,
+            total: accounts.len(),
+            messages: total,
+        });
+        let dst = to
+            .create_account(&account.name, &account.password_hash)
+            .await?;
         copy_security(from, to, account.id, dst).await?;
         copy_account(from, to, account.id, dst, &mut report, progress).await?;
         report.accounts += 1;
@@ -82,21 +98,30 @@ pub async fn copy_store(
     Ok(report)
 }
 
-async fn copy_security(from: &dyn Store, to: &dyn Store, src: AccountId, dst: AccountId) -> Result<()> {
+async fn copy_security(
+    from: &dyn Store,
+    to: &dyn Store,
+    src: AccountId,
+    dst: AccountId,
+) -> Result<()> {
     // A source without secure-access records (an older backend) has nothing to copy.
     let Ok(settings) = from.auth_settings(src).await else {
         return Ok(());
     };
     if settings.scram_sha256.is_some() {
-        to.set_scram_credentials(dst, settings.scram_sha256.as_deref()).await?;
+        to.set_scram_credentials(dst, settings.scram_sha256.as_deref())
+            .await?;
     }
     if settings.app_passwords_only {
         to.set_app_passwords_only(dst, true).await?;
     }
     for p in from.app_passwords(src).await? {
-        let id = to.add_app_password(dst, &p.label, &p.hash, p.created, p.expires).await?;
+        let id = to
+            .add_app_password(dst, &p.label, &p.hash, p.created, p.expires)
+            .await?;
         if let Some(at) = p.last_used {
-            to.app_password_used(dst, id, at, p.last_ip.as_deref().unwrap_or("")).await?;
+            to.app_password_used(dst, id, at, p.last_ip.as_deref().unwrap_or(""))
+                .await?;
         }
     }
     Ok(())
@@ -123,8 +148,13 @@ async fn copy_account(
         report.mailboxes += 1;
     }
     // Names the destination made (defaults, parents of inferiors) that the source lacks.
-    let extra: Vec<String> =
-        to.mailboxes(dst).await?.into_iter().map(|m| m.name).filter(|n| !names.contains(n.as_str())).collect();
+    let extra: Vec<String> = to
+        .mailboxes(dst)
+        .await?
+        .into_iter()
+        .map(|m| m.name)
+        .filter(|n| !names.contains(n.as_str()))
+        .collect();
     for name in extra.iter().rev() {
         to.delete_mailbox(dst, name).await?;
     }
@@ -153,7 +183,8 @@ async fn copy_mailbox(
     let snap = from.snapshot(sa, sm).await?;
     let uid_validity = snap.status.uid_validity;
     // Takes over the UIDVALIDITY even when there is no message to copy.
-    to.restore_messages(da, dm, uid_validity, Vec::new()).await?;
+    to.restore_messages(da, dm, uid_validity, Vec::new())
+        .await?;
     for chunk in snap.messages.chunks(COPY_BATCH) {
         let uids: Vec<Uid> = chunk.iter().map(|m| m.uid).collect();
         let records = from.records(sa, sm, &uids).await?;
@@ -162,7 +193,15 @@ async fn copy_mailbox(
         for r in records {
             let content = from.blob(sa, &r.blob).await?;
             bytes += content.len() as u64;
-            batch.push((r.uid, r.modseq, NewMessage { content, flags: r.flags, internal_date: Some(r.internal_date) }));
+            batch.push((
+                r.uid,
+                r.modseq,
+                NewMessage {
+                    content,
+                    flags: r.flags,
+                    internal_date: Some(r.internal_date),
+                },
+            ));
         }
         let count = batch.len() as u64;
         to.restore_messages(da, dm, uid_validity, batch).await?;
@@ -174,7 +213,12 @@ async fn copy_mailbox(
     // HIGHESTMODSEQ. A client resyncing from an older MODSEQ may so hear of a few more
     // VANISHED UIDs than happened since, which RFC 7162 §3.2.5.1 lets it ignore.
     let highest = snap.status.highest_modseq;
-    let expunged = from.vanished(sa, sm, ModSeq(0)).await?.into_iter().map(|u| (u, highest)).collect();
+    let expunged = from
+        .vanished(sa, sm, ModSeq(0))
+        .await?
+        .into_iter()
+        .map(|u| (u, highest))
+        .collect();
     let recent = snap.status.recent as usize;
     let recent_floor = if recent >= snap.messages.len() {
         0
@@ -183,7 +227,12 @@ async fn copy_mailbox(
     } else {
         snap.messages[snap.messages.len() - recent - 1].uid.get()
     };
-    let state = MailboxRestore { uid_next: snap.status.uid_next, highest_modseq: highest, recent_floor, expunged };
+    let state = MailboxRestore {
+        uid_next: snap.status.uid_next,
+        highest_modseq: highest,
+        recent_floor,
+        expunged,
+    };
     to.restore_mailbox_state(da, dm, &state).await
 }
 
@@ -199,7 +248,12 @@ async fn copy_metadata(
         return Ok(());
     };
     if !entries.is_empty() {
-        to.set_metadata(da, dm, entries.into_iter().map(|(k, v)| (k, Some(v))).collect()).await?;
+        to.set_metadata(
+            da,
+            dm,
+            entries.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -208,18 +262,24 @@ async fn copy_metadata(
 async fn verify(from: &dyn Store, to: &dyn Store, report: &mut CopyReport) -> Result<()> {
     for account in from.accounts().await? {
         let Some(dst) = to.account(&account.name).await? else {
-            report.problems.push(format!("account {} is missing", account.name));
+            report
+                .problems
+                .push(format!("account {} is missing", account.name));
             continue;
         };
         if dst.password_hash != account.password_hash {
-            report.problems.push(format!("account {}: password hash differs", account.name));
+            report
+                .problems
+                .push(format!("account {}: password hash differs", account.name));
         }
         let mut subs_a = from.subscriptions(account.id).await?;
         let mut subs_b = to.subscriptions(dst.id).await?;
         subs_a.sort();
         subs_b.sort();
         if subs_a != subs_b {
-            report.problems.push(format!("account {}: subscriptions differ", account.name));
+            report
+                .problems
+                .push(format!("account {}: subscriptions differ", account.name));
         }
         for m in from.mailboxes(account.id).await? {
             let at = format!("{}/{}", account.name, m.name);
@@ -231,17 +291,31 @@ async fn verify(from: &dyn Store, to: &dyn Store, report: &mut CopyReport) -> Re
             let b = to.snapshot(dst.id, d.id).await?;
             let (sa, sb) = (&a.status, &b.status);
             let counters = |s: &crate::MailboxStatus| {
-                (s.messages, s.unseen, s.deleted, s.size, s.uid_next, s.uid_validity, s.highest_modseq)
+                (
+                    s.messages,
+                    s.unseen,
+                    s.deleted,
+                    s.size,
+                    s.uid_next,
+                    s.uid_validity,
+                    s.highest_modseq,
+                )
             };
             if counters(sa) != counters(sb) {
-                report.problems.push(format!("mailbox {at}: status differs: {sa:?} / {sb:?}"));
+                report
+                    .problems
+                    .push(format!("mailbox {at}: status differs: {sa:?} / {sb:?}"));
             }
             let key = |m: &MessageMeta| (m.uid, m.modseq, m.flags.bits, lower(&m.flags.keywords));
             if a.messages.iter().map(key).ne(b.messages.iter().map(key)) {
-                report.problems.push(format!("mailbox {at}: messages differ"));
+                report
+                    .problems
+                    .push(format!("mailbox {at}: messages differ"));
             }
             if m.special_use != d.special_use {
-                report.problems.push(format!("mailbox {at}: special use differs"));
+                report
+                    .problems
+                    .push(format!("mailbox {at}: special use differs"));
             }
             report.verified_mailboxes += 1;
             report.verified_messages += a.messages.len() as u64;

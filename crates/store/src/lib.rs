@@ -12,9 +12,9 @@ pub mod security;
 pub mod types;
 
 pub use embedded::EmbeddedStore;
+pub use error::StoreError;
 pub use postgres::{PgSettings, PostgresStore};
 pub use routed::RoutedStore;
-pub use error::StoreError;
 pub use security::{AppPassword, AuthSettings, Ban};
 pub use types::*;
 
@@ -42,7 +42,12 @@ pub trait Store: Send + Sync + 'static {
     async fn mailboxes(&self, account: AccountId) -> Result<Vec<Mailbox>>;
     async fn mailbox(&self, account: AccountId, name: &str) -> Result<Option<Mailbox>>;
     /// `AlreadyExists` if it exists. Creates missing parents (RFC 9051 §6.3.4).
-    async fn create_mailbox(&self, account: AccountId, name: &str, special_use: Option<SpecialUse>) -> Result<MailboxId>;
+    async fn create_mailbox(
+        &self,
+        account: AccountId,
+        name: &str,
+        special_use: Option<SpecialUse>,
+    ) -> Result<MailboxId>;
     /// Deletes the mailbox and its messages. RFC 9051 §6.3.5 lets a server either refuse
     /// when inferiors exist or delete and keep them; we keep them (like Dovecot): the name
     /// then exists only as their parent (LIST shows it `\Noselect`/`\NonExistent`), and
@@ -67,18 +72,38 @@ pub trait Store: Send + Sync + 'static {
     // --- messages ---
     /// Append all or nothing (MULTIAPPEND). Parses each message once (ENVELOPE,
     /// BODYSTRUCTURE, part table) and stores the blob content-addressed.
-    async fn append(&self, account: AccountId, mailbox: MailboxId, messages: Vec<NewMessage>) -> Result<AppendResult>;
+    async fn append(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        messages: Vec<NewMessage>,
+    ) -> Result<AppendResult>;
     async fn snapshot(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxSnapshot>;
-    async fn delta(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta>;
+    async fn delta(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<MailboxDelta>;
     /// UIDs expunged with a mod-sequence above `since`, ascending, from the kept expunge log
     /// (RFC 7162 §3.2.5.1, §3.2.6: VANISHED (EARLIER)). Like `delta(..).expunged` without
     /// reading the changed messages. The log lives as long as the mailbox, so every expunge
     /// is remembered (no `minmodseq` fallback is needed).
-    async fn vanished(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<Vec<Uid>> {
+    async fn vanished(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<Vec<Uid>> {
         Ok(self.delta(account, mailbox, since).await?.expunged)
     }
     /// Records for the given UIDs (missing ones skipped), ascending.
-    async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>>;
+    async fn records(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<MessageRecord>>;
     /// The raw bytes of a message of `account` (a [`MessageRecord::blob`] read from one of
     /// its mailboxes). The account keeps this lookup inside one account's rows, so a store
     /// split over several databases by account can answer it (ARCHITECTURE.md "Beyond one
@@ -97,12 +122,29 @@ pub trait Store: Send + Sync + 'static {
         flags: &Flags,
         unchanged_since: Option<ModSeq>,
     ) -> Result<StoreFlagsResult>;
-    async fn copy(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult>;
+    async fn copy(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+    ) -> Result<CopyResult>;
     /// Copy then expunge from the source, atomically (RFC 6851).
-    async fn move_messages(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult>;
+    async fn move_messages(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+    ) -> Result<CopyResult>;
     /// Expunge the messages among `uids` (all when None) that have `\Deleted`. Returns the
     /// expunged UIDs, ascending.
-    async fn expunge(&self, account: AccountId, mailbox: MailboxId, uids: Option<&[Uid]>) -> Result<Vec<Uid>>;
+    async fn expunge(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: Option<&[Uid]>,
+    ) -> Result<Vec<Uid>>;
     /// Claim \Recent (RFC 3501 §2.3.2): raises the mailbox's recent floor to its highest UID
     /// and returns the previous floor; messages with UID in (previous, new] are recent for the
     /// caller only.
@@ -154,7 +196,13 @@ pub trait Store: Send + Sync + 'static {
     /// Record a successful use (time and client address) of the account's app password
     /// `id` (as in [`AppPassword::id`]). Names the account so that the update stays within
     /// one account's rows (ARCHITECTURE.md "Beyond one database").
-    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
+    async fn app_password_used(
+        &self,
+        account: AccountId,
+        id: i64,
+        at: i64,
+        ip: &str,
+    ) -> Result<()> {
         let _ = (account, id, at, ip);
         Err(unsupported())
     }
@@ -183,7 +231,12 @@ pub trait Store: Send + Sync + 'static {
     /// For each content address in `blobs` (see [`content_address`]), whether the mailbox
     /// already holds a message with exactly those bytes. `loft import` skips those, which
     /// makes a re-run add nothing twice.
-    async fn mailbox_has_blobs(&self, account: AccountId, mailbox: MailboxId, blobs: &[BlobId]) -> Result<Vec<bool>> {
+    async fn mailbox_has_blobs(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        blobs: &[BlobId],
+    ) -> Result<Vec<bool>> {
         let _ = (account, mailbox, blobs);
         Err(unsupported())
     }
@@ -221,7 +274,12 @@ pub trait Store: Send + Sync + 'static {
     }
     /// Raises UIDNEXT, HIGHESTMODSEQ and the recent floor of a restored mailbox to the
     /// given values (never lowers them) and adds the expunge-log entries.
-    async fn restore_mailbox_state(&self, account: AccountId, mailbox: MailboxId, state: &copy::MailboxRestore) -> Result<()> {
+    async fn restore_mailbox_state(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        state: &copy::MailboxRestore,
+    ) -> Result<()> {
         let _ = (account, mailbox, state);
         Err(unsupported())
     }
@@ -231,12 +289,21 @@ pub trait Store: Send + Sync + 'static {
     /// (entry, value), sorted by entry. Entry names are stored lower-case (RFC 5464 §3.2:
     /// entry names are case-insensitive), e.g. `/private/comment`. `NotFound` when the
     /// mailbox is gone. A mailbox's entries survive RENAME and go with DELETE.
-    async fn metadata(&self, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
+    async fn metadata(
+        &self,
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         let _ = (account, mailbox);
         Err(unsupported())
     }
     /// Set (`Some`) or remove (`None`) entries, all or nothing (RFC 5464 §4.3).
-    async fn set_metadata(&self, account: AccountId, mailbox: Option<MailboxId>, entries: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
+    async fn set_metadata(
+        &self,
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+        entries: Vec<(String, Option<Vec<u8>>)>,
+    ) -> Result<()> {
         let _ = (account, mailbox, entries);
         Err(unsupported())
     }

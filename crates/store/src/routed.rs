@@ -37,9 +37,10 @@ use tokio_postgres::NoTls;
 use crate::feed::FEED_CAPACITY;
 use crate::postgres::{PgSettings, PostgresStore};
 use crate::{
-    Account, AccountId, AppPassword, AppendResult, AuthSettings, Ban, BlobId, Change, CopyResult, FlagOp, Flags,
-    IndexedMatches, Mailbox, MailboxDelta, MailboxId, MailboxSnapshot, MailboxStatus, MessageRecord, ModSeq,
-    NewMessage, Result, SearchField, SpecialUse, Store, StoreError, StoreFlagsResult, Uid, UidValidity,
+    Account, AccountId, AppPassword, AppendResult, AuthSettings, Ban, BlobId, Change, CopyResult,
+    FlagOp, Flags, IndexedMatches, Mailbox, MailboxDelta, MailboxId, MailboxSnapshot,
+    MailboxStatus, MessageRecord, ModSeq, NewMessage, Result, SearchField, SpecialUse, Store,
+    StoreError, StoreFlagsResult, Uid, UidValidity,
 };
 
 /// Bits of an [`AccountId`] that hold the backend's own id; the cluster number is above.
@@ -53,7 +54,10 @@ const LOCAL_MASK: i64 = (1 << CLUSTER_SHIFT) - 1;
 /// backend's id does not fit the low bits (2^48 accounts per cluster).
 pub fn global_id(cluster: u16, local: AccountId) -> Result<AccountId> {
     if !(0..=LOCAL_MASK).contains(&local.0) || cluster >= MAX_CLUSTERS {
-        return Err(StoreError::Corrupt(format!("account id {} of cluster {cluster} is out of range", local.0)));
+        return Err(StoreError::Corrupt(format!(
+            "account id {} of cluster {cluster} is out of range",
+            local.0
+        )));
     }
     Ok(AccountId((i64::from(cluster) << CLUSTER_SHIFT) | local.0))
 }
@@ -108,13 +112,22 @@ impl PgDirectory {
     pub async fn open(settings: &PgSettings) -> Result<PgDirectory> {
         let config = crate::postgres::pg_config(settings)?;
         let target = crate::postgres::describe(&config);
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let pool = Pool::builder(manager)
             .max_size(settings.pool_size.max(1))
             .build()
             .map_err(|e| StoreError::Invalid(format!("PostgreSQL pool: {e}")))?;
         let dir = PgDirectory { pool };
-        let client = dir.client().await.map_err(|e| StoreError::Db(format!("directory at {target}: {e}")))?;
+        let client = dir
+            .client()
+            .await
+            .map_err(|e| StoreError::Db(format!("directory at {target}: {e}")))?;
         client
             .batch_execute(
                 "CREATE TABLE IF NOT EXISTS loft_directory (
@@ -128,10 +141,12 @@ impl PgDirectory {
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| StoreError::Db(format!("account directory: {}", crate::postgres::pool_error(&e))))
+        self.pool.get().await.map_err(|e| {
+            StoreError::Db(format!(
+                "account directory: {}",
+                crate::postgres::pool_error(&e)
+            ))
+        })
     }
 }
 
@@ -140,7 +155,8 @@ fn db(e: tokio_postgres::Error) -> StoreError {
 }
 
 fn cluster_of(v: i32) -> Result<u16> {
-    u16::try_from(v).map_err(|_| StoreError::Corrupt(format!("account directory names cluster {v}")))
+    u16::try_from(v)
+        .map_err(|_| StoreError::Corrupt(format!("account directory names cluster {v}")))
 }
 
 #[async_trait]
@@ -148,7 +164,10 @@ impl Directory for PgDirectory {
     async fn lookup(&self, name_key: &str) -> Result<Option<u16>> {
         let client = self.client().await?;
         let row = client
-            .query_opt("SELECT cluster FROM loft_directory WHERE name_key = $1", &[&name_key])
+            .query_opt(
+                "SELECT cluster FROM loft_directory WHERE name_key = $1",
+                &[&name_key],
+            )
             .await
             .map_err(db)?;
         row.map(|r| cluster_of(r.get(0))).transpose()
@@ -163,20 +182,37 @@ impl Directory for PgDirectory {
             )
             .await
             .map_err(db)?;
-        if n == 0 { Err(StoreError::AlreadyExists("account")) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::AlreadyExists("account"))
+        } else {
+            Ok(())
+        }
     }
 
     async fn release(&self, name_key: &str) -> Result<()> {
         let client = self.client().await?;
-        client.execute("DELETE FROM loft_directory WHERE name_key = $1", &[&name_key]).await.map_err(db)?;
+        client
+            .execute(
+                "DELETE FROM loft_directory WHERE name_key = $1",
+                &[&name_key],
+            )
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
     async fn entries(&self) -> Result<Vec<(String, u16)>> {
         let client = self.client().await?;
-        let rows =
-            client.query("SELECT name_key, cluster FROM loft_directory ORDER BY name_key", &[]).await.map_err(db)?;
-        rows.iter().map(|r| Ok((r.get(0), cluster_of(r.get(1))?))).collect()
+        let rows = client
+            .query(
+                "SELECT name_key, cluster FROM loft_directory ORDER BY name_key",
+                &[],
+            )
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((r.get(0), cluster_of(r.get(1))?)))
+            .collect()
     }
 }
 
@@ -188,7 +224,9 @@ pub struct MemoryDirectory {
 
 impl MemoryDirectory {
     fn map(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, u16>>> {
-        self.map.lock().map_err(|_| StoreError::Corrupt("account directory lock poisoned".into()))
+        self.map
+            .lock()
+            .map_err(|_| StoreError::Corrupt("account directory lock poisoned".into()))
     }
 }
 
@@ -253,9 +291,14 @@ impl RoutedStore {
         let directory = PgDirectory::open(&settings.directory).await?;
         let mut clusters = Vec::with_capacity(settings.clusters.len());
         for c in &settings.clusters {
-            let store =
-                PostgresStore::open(&c.pg).await.map_err(|e| StoreError::Db(format!("cluster {}: {e}", c.id)))?;
-            clusters.push(Cluster { id: c.id, store: Arc::new(store), accepts_new_accounts: c.accepts_new_accounts });
+            let store = PostgresStore::open(&c.pg)
+                .await
+                .map_err(|e| StoreError::Db(format!("cluster {}: {e}", c.id)))?;
+            clusters.push(Cluster {
+                id: c.id,
+                store: Arc::new(store),
+                accepts_new_accounts: c.accepts_new_accounts,
+            });
         }
         RoutedStore::new(Arc::new(directory), clusters)
     }
@@ -266,13 +309,20 @@ impl RoutedStore {
     pub fn new(directory: Arc<dyn Directory>, mut clusters: Vec<Cluster>) -> Result<RoutedStore> {
         clusters.sort_by_key(|c| c.id);
         if clusters.is_empty() || !clusters.iter().any(|c| c.accepts_new_accounts) {
-            return Err(StoreError::Invalid("a routed store needs a cluster open for new accounts".into()));
+            return Err(StoreError::Invalid(
+                "a routed store needs a cluster open for new accounts".into(),
+            ));
         }
-        if clusters.windows(2).any(|w| w[0].id == w[1].id) || clusters.iter().any(|c| c.id >= MAX_CLUSTERS) {
-            return Err(StoreError::Invalid(format!("cluster ids must be distinct and below {MAX_CLUSTERS}")));
+        if clusters.windows(2).any(|w| w[0].id == w[1].id)
+            || clusters.iter().any(|c| c.id >= MAX_CLUSTERS)
+        {
+            return Err(StoreError::Invalid(format!(
+                "cluster ids must be distinct and below {MAX_CLUSTERS}"
+            )));
         }
-        let runtime = tokio::runtime::Handle::try_current()
-            .map_err(|_| StoreError::Invalid("a routed store must be created within a tokio runtime".into()))?;
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+            StoreError::Invalid("a routed store must be created within a tokio runtime".into())
+        })?;
         let (feed, _) = broadcast::channel(FEED_CAPACITY);
         let mut forwarders = Vec::with_capacity(clusters.len());
         for c in &clusters {
@@ -298,7 +348,12 @@ impl RoutedStore {
                 }
             }));
         }
-        Ok(RoutedStore { clusters, directory, feed, forwarders })
+        Ok(RoutedStore {
+            clusters,
+            directory,
+            feed,
+            forwarders,
+        })
     }
 
     /// The backends, by ascending id.
@@ -326,7 +381,11 @@ impl RoutedStore {
     }
 
     /// Like `route`, plus the backend's id of a mailbox of the account.
-    fn route_mailbox(&self, account: AccountId, mailbox: MailboxId) -> Result<(&dyn Store, AccountId, MailboxId, u16)> {
+    fn route_mailbox(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+    ) -> Result<(&dyn Store, AccountId, MailboxId, u16)> {
         let (cluster, local) = split_id(account);
         let store = self.cluster(cluster)?.store.as_ref();
         Ok((store, local, local_mailbox(cluster, mailbox)?, cluster))
@@ -335,7 +394,9 @@ impl RoutedStore {
     async fn by_name(&self, name: &str) -> Result<Option<&Cluster>> {
         match self.directory.lookup(&name.to_ascii_lowercase()).await? {
             Some(c) => Ok(Some(self.cluster(c).map_err(|_| {
-                StoreError::Corrupt(format!("the account directory names cluster {c}, which is not configured"))
+                StoreError::Corrupt(format!(
+                    "the account directory names cluster {c}, which is not configured"
+                ))
             })?)),
             None => Ok(None),
         }
@@ -371,12 +432,18 @@ impl Drop for RoutedStore {
 
 fn globalize(cluster: u16, change: Change) -> Option<Change> {
     Some(match change {
-        Change::Mailbox { account, mailbox, modseq } => Change::Mailbox {
+        Change::Mailbox {
+            account,
+            mailbox,
+            modseq,
+        } => Change::Mailbox {
             account: global_id(cluster, account).ok()?,
             mailbox: global_mailbox(cluster, mailbox).ok()?,
             modseq,
         },
-        Change::MailboxList { account } => Change::MailboxList { account: global_id(cluster, account).ok()? },
+        Change::MailboxList { account } => Change::MailboxList {
+            account: global_id(cluster, account).ok()?,
+        },
     })
 }
 
@@ -392,7 +459,12 @@ impl Store for RoutedStore {
         let cluster = self.place_new_account().await?;
         // The directory is where a name becomes unique across clusters.
         self.directory.claim(&key, cluster).await?;
-        match self.cluster(cluster)?.store.create_account(name, password_hash).await {
+        match self
+            .cluster(cluster)?
+            .store
+            .create_account(name, password_hash)
+            .await
+        {
             Ok(local) => global_id(cluster, local),
             Err(e) => {
                 if let Err(e2) = self.directory.release(&key).await {
@@ -407,7 +479,11 @@ impl Store for RoutedStore {
         let Some(c) = self.by_name(name).await? else {
             return Ok(None);
         };
-        c.store.account(name).await?.map(|a| global_account(c.id, a)).transpose()
+        c.store
+            .account(name)
+            .await?
+            .map(|a| global_account(c.id, a))
+            .transpose()
     }
 
     /// Admin listing: every cluster's accounts, by name.
@@ -423,12 +499,18 @@ impl Store for RoutedStore {
     }
 
     async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
-        let c = self.by_name(name).await?.ok_or(StoreError::NotFound("account"))?;
+        let c = self
+            .by_name(name)
+            .await?
+            .ok_or(StoreError::NotFound("account"))?;
         c.store.set_password(name, password_hash).await
     }
 
     async fn delete_account(&self, name: &str) -> Result<()> {
-        let c = self.by_name(name).await?.ok_or(StoreError::NotFound("account"))?;
+        let c = self
+            .by_name(name)
+            .await?
+            .ok_or(StoreError::NotFound("account"))?;
         c.store.delete_account(name).await?;
         self.directory.release(&name.to_ascii_lowercase()).await
     }
@@ -436,12 +518,19 @@ impl Store for RoutedStore {
     async fn mailboxes(&self, account: AccountId) -> Result<Vec<Mailbox>> {
         let (cluster, _) = split_id(account);
         let (s, a) = self.route(account)?;
-        s.mailboxes(a).await?.into_iter().map(|m| global_mailbox_row(cluster, m)).collect()
+        s.mailboxes(a)
+            .await?
+            .into_iter()
+            .map(|m| global_mailbox_row(cluster, m))
+            .collect()
     }
     async fn mailbox(&self, account: AccountId, name: &str) -> Result<Option<Mailbox>> {
         let (cluster, _) = split_id(account);
         let (s, a) = self.route(account)?;
-        s.mailbox(a, name).await?.map(|m| global_mailbox_row(cluster, m)).transpose()
+        s.mailbox(a, name)
+            .await?
+            .map(|m| global_mailbox_row(cluster, m))
+            .transpose()
     }
     async fn create_mailbox(
         &self,
@@ -477,7 +566,12 @@ impl Store for RoutedStore {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.highest_modseq(a, mailbox).await
     }
-    async fn append(&self, account: AccountId, mailbox: MailboxId, messages: Vec<NewMessage>) -> Result<AppendResult> {
+    async fn append(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        messages: Vec<NewMessage>,
+    ) -> Result<AppendResult> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.append(a, mailbox, messages).await
     }
@@ -487,15 +581,30 @@ impl Store for RoutedStore {
         snap.mailbox = global_mailbox_row(cluster, snap.mailbox)?;
         Ok(snap)
     }
-    async fn delta(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta> {
+    async fn delta(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<MailboxDelta> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.delta(a, mailbox, since).await
     }
-    async fn vanished(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<Vec<Uid>> {
+    async fn vanished(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<Vec<Uid>> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.vanished(a, mailbox, since).await
     }
-    async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>> {
+    async fn records(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<MessageRecord>> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.records(a, mailbox, uids).await
     }
@@ -513,9 +622,16 @@ impl Store for RoutedStore {
         unchanged_since: Option<ModSeq>,
     ) -> Result<StoreFlagsResult> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
-        s.store_flags(a, mailbox, uids, op, flags, unchanged_since).await
+        s.store_flags(a, mailbox, uids, op, flags, unchanged_since)
+            .await
     }
-    async fn copy(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult> {
+    async fn copy(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+    ) -> Result<CopyResult> {
         let (s, a, from, cluster) = self.route_mailbox(account, from)?;
         s.copy(a, from, uids, local_mailbox(cluster, to)?).await
     }
@@ -527,9 +643,15 @@ impl Store for RoutedStore {
         to: MailboxId,
     ) -> Result<CopyResult> {
         let (s, a, from, cluster) = self.route_mailbox(account, from)?;
-        s.move_messages(a, from, uids, local_mailbox(cluster, to)?).await
+        s.move_messages(a, from, uids, local_mailbox(cluster, to)?)
+            .await
     }
-    async fn expunge(&self, account: AccountId, mailbox: MailboxId, uids: Option<&[Uid]>) -> Result<Vec<Uid>> {
+    async fn expunge(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: Option<&[Uid]>,
+    ) -> Result<Vec<Uid>> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.expunge(a, mailbox, uids).await
     }
@@ -577,7 +699,13 @@ impl Store for RoutedStore {
         let (s, a) = self.route(account)?;
         s.revoke_app_password(a, label).await
     }
-    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
+    async fn app_password_used(
+        &self,
+        account: AccountId,
+        id: i64,
+        at: i64,
+        ip: &str,
+    ) -> Result<()> {
         let (s, a) = self.route(account)?;
         s.app_password_used(a, id, at, ip).await
     }
@@ -595,7 +723,12 @@ impl Store for RoutedStore {
         self.bans_store().remove_ban(key).await
     }
 
-    async fn mailbox_has_blobs(&self, account: AccountId, mailbox: MailboxId, blobs: &[BlobId]) -> Result<Vec<bool>> {
+    async fn mailbox_has_blobs(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        blobs: &[BlobId],
+    ) -> Result<Vec<bool>> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.mailbox_has_blobs(a, mailbox, blobs).await
     }
@@ -629,7 +762,11 @@ impl Store for RoutedStore {
         s.restore_mailbox_state(a, mailbox, state).await
     }
 
-    async fn metadata(&self, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
+    async fn metadata(
+        &self,
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         let (cluster, _) = split_id(account);
         let (s, a) = self.route(account)?;
         let mailbox = mailbox.map(|m| local_mailbox(cluster, m)).transpose()?;
@@ -661,7 +798,8 @@ impl Store for RoutedStore {
     /// Every cluster's own check, plus the directory against the clusters' accounts.
     async fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let mut listed: HashMap<String, u16> = self.directory.entries().await?.into_iter().collect();
+        let mut listed: HashMap<String, u16> =
+            self.directory.entries().await?.into_iter().collect();
         for c in &self.clusters {
             for p in c.store.check().await? {
                 problems.push(format!("cluster {}: {p}", c.id));
@@ -670,14 +808,21 @@ impl Store for RoutedStore {
                 let key = a.name.to_ascii_lowercase();
                 match listed.remove(&key) {
                     Some(d) if d == c.id => {}
-                    Some(d) => problems
-                        .push(format!("account {} is on cluster {} but the directory names cluster {d}", a.name, c.id)),
-                    None => problems.push(format!("account {} on cluster {} is not in the directory", a.name, c.id)),
+                    Some(d) => problems.push(format!(
+                        "account {} is on cluster {} but the directory names cluster {d}",
+                        a.name, c.id
+                    )),
+                    None => problems.push(format!(
+                        "account {} on cluster {} is not in the directory",
+                        a.name, c.id
+                    )),
                 }
             }
         }
         for (key, c) in listed {
-            problems.push(format!("the directory names account {key} on cluster {c}, which does not hold it"));
+            problems.push(format!(
+                "the directory names account {key} on cluster {c}, which does not hold it"
+            ));
         }
         Ok(problems)
     }
@@ -695,7 +840,10 @@ mod tests {
         assert!(global_id(1, AccountId(1 << CLUSTER_SHIFT)).is_err());
         assert!(global_id(MAX_CLUSTERS, AccountId(1)).is_err());
         assert!(id.0 > 0);
-        assert_eq!(split_id(global_id(MAX_CLUSTERS - 1, AccountId(LOCAL_MASK)).unwrap()).0, MAX_CLUSTERS - 1);
+        assert_eq!(
+            split_id(global_id(MAX_CLUSTERS - 1, AccountId(LOCAL_MASK)).unwrap()).0,
+            MAX_CLUSTERS - 1
+        );
         // A negative id (never handed out) names no cluster.
         assert_eq!(split_id(AccountId(-1)).0, u16::MAX);
     }

@@ -255,7 +255,11 @@ pub struct MailboxDelta {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// Messages appended, flags changed or messages expunged in a mailbox.
-    Mailbox { account: AccountId, mailbox: MailboxId, modseq: ModSeq },
+    Mailbox {
+        account: AccountId,
+        mailbox: MailboxId,
+        modseq: ModSeq,
+    },
     /// Mailbox created, deleted, renamed, or subscription changed.
     MailboxList { account: AccountId },
 }

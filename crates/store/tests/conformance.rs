@@ -81,7 +81,9 @@ async fn setup(s: &dyn Store, name: &str) -> (AccountId, MailboxId) {
 }
 
 fn msgs(ns: &[u32]) -> Vec<NewMessage> {
-    ns.iter().map(|&n| suite::new_message(n, Flags::default())).collect()
+    ns.iter()
+        .map(|&n| suite::new_message(n, Flags::default()))
+        .collect()
 }
 
 #[tokio::test]
@@ -110,7 +112,16 @@ async fn identical_messages_share_one_blob_file() {
     // The file goes only with the last reference.
     s.delete_account("alice").await.unwrap();
     assert_eq!(blob_files(dir.path()).len(), 2);
-    s.store_flags(b, bi, &suite::uids(&[1]), FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None).await.unwrap();
+    s.store_flags(
+        b,
+        bi,
+        &suite::uids(&[1]),
+        FlagOp::Add,
+        &suite::flags(Flags::DELETED, &[]),
+        None,
+    )
+    .await
+    .unwrap();
     s.expunge(b, bi, None).await.unwrap();
     assert_eq!(blob_files(dir.path()).len(), 1);
     s.delete_mailbox(b, "INBOX").await.unwrap_err();
@@ -132,20 +143,33 @@ async fn uids_and_modseq_survive_reopen() {
         let s = EmbeddedStore::open(dir.path()).await.unwrap();
         let (a, i) = setup(&s, "alice").await;
         s.append(a, i, msgs(&[1, 2, 3])).await.unwrap();
-        s.store_flags(a, i, &suite::uids(&[2, 3]), FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None)
-            .await
-            .unwrap();
+        s.store_flags(
+            a,
+            i,
+            &suite::uids(&[2, 3]),
+            FlagOp::Add,
+            &suite::flags(Flags::DELETED, &[]),
+            None,
+        )
+        .await
+        .unwrap();
         s.expunge(a, i, None).await.unwrap();
         let st = s.status(a, i).await.unwrap();
         (a, i, st.uid_validity, st.highest_modseq)
     };
     let s = EmbeddedStore::open(dir.path()).await.unwrap();
     let st = s.status(a, i).await.unwrap();
-    assert_eq!((st.uid_validity, st.highest_modseq, st.uid_next, st.messages), (v, m, 4, 1));
+    assert_eq!(
+        (st.uid_validity, st.highest_modseq, st.uid_next, st.messages),
+        (v, m, 4, 1)
+    );
     let r = s.append(a, i, msgs(&[4])).await.unwrap();
     assert_eq!(r.uids[0].get(), 4);
     assert!(s.highest_modseq(a, i).await.unwrap() > m);
-    assert_eq!(suite::uids(&[2, 3]), s.delta(a, i, ModSeq(m.0 - 1)).await.unwrap().expunged);
+    assert_eq!(
+        suite::uids(&[2, 3]),
+        s.delta(a, i, ModSeq(m.0 - 1)).await.unwrap().expunged
+    );
 }
 
 #[tokio::test]
@@ -165,7 +189,10 @@ async fn acknowledged_appends_survive_an_unclean_stop() {
     let s = EmbeddedStore::open(dir.path()).await.unwrap();
     let snap = s.snapshot(a, i).await.unwrap();
     assert_eq!(snap.messages.len(), 20);
-    let recs = s.records(a, i, &suite::uids(&(1..=20).collect::<Vec<_>>())).await.unwrap();
+    let recs = s
+        .records(a, i, &suite::uids(&(1..=20).collect::<Vec<_>>()))
+        .await
+        .unwrap();
     for (n, r) in recs.iter().enumerate() {
         assert_eq!(s.blob(a, &r.blob).await.unwrap(), suite::message(n as u32));
     }
@@ -183,22 +210,49 @@ async fn check_reports_missing_corrupt_and_orphan_blobs() {
 
     std::fs::remove_file(path(&recs[0].blob)).unwrap();
     // Valid zstd, wrong content.
-    std::fs::write(path(&recs[1].blob), zstd::encode_all(&b"not the message"[..], 3).unwrap()).unwrap();
+    std::fs::write(
+        path(&recs[1].blob),
+        zstd::encode_all(&b"not the message"[..], 3).unwrap(),
+    )
+    .unwrap();
     let orphan = "ab".to_string() + &"c".repeat(62);
     std::fs::create_dir_all(dir.path().join("blobs/ab")).unwrap();
     std::fs::write(dir.path().join("blobs/ab").join(&orphan[2..]), b"x").unwrap();
 
     let problems = s.check().await.unwrap();
     assert_eq!(problems.len(), 3, "{problems:#?}");
-    assert!(problems.iter().any(|p| p.contains(&recs[0].blob.0) && p.contains("missing")), "{problems:#?}");
-    assert!(problems.iter().any(|p| p.contains(&recs[1].blob.0) && p.contains("corrupt")), "{problems:#?}");
-    assert!(problems.iter().any(|p| p.contains(&orphan) && p.contains("orphan")), "{problems:#?}");
-    assert!(matches!(s.blob(a, &recs[0].blob).await, Err(StoreError::NotFound(_))));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&recs[0].blob.0) && p.contains("missing")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&recs[1].blob.0) && p.contains("corrupt")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&orphan) && p.contains("orphan")),
+        "{problems:#?}"
+    );
+    assert!(matches!(
+        s.blob(a, &recs[0].blob).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     // Garbage that is not even zstd.
     std::fs::write(path(&recs[1].blob), b"garbage").unwrap();
     let problems = s.check().await.unwrap();
-    assert!(problems.iter().any(|p| p.contains(&recs[1].blob.0) && p.contains("decompress")), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&recs[1].blob.0) && p.contains("decompress")),
+        "{problems:#?}"
+    );
 }
 
 #[tokio::test]
@@ -211,11 +265,15 @@ async fn stale_temp_files_are_removed_on_open() {
     std::fs::write(&old, b"partial").unwrap();
     std::fs::write(&young, b"partial").unwrap();
     let f = std::fs::File::options().write(true).open(&old).unwrap();
-    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600)).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
     drop(f);
     let s = EmbeddedStore::open(dir.path()).await.unwrap();
     assert!(!old.exists());
-    assert!(young.exists(), "may belong to another process writing right now");
+    assert!(
+        young.exists(),
+        "may belong to another process writing right now"
+    );
     assert!(s.check().await.unwrap().is_empty());
 }
 
@@ -233,9 +291,16 @@ async fn two_handles_on_one_directory() {
             let s: &dyn Store = if n % 2 == 0 { &s1 } else { &s2 };
             s.append(a, i, msgs(&[n % 3])).await.unwrap();
             if n % 4 == 0 {
-                s.store_flags(a, i, &suite::uids(&[1, 2, 3]), FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None)
-                    .await
-                    .unwrap();
+                s.store_flags(
+                    a,
+                    i,
+                    &suite::uids(&[1, 2, 3]),
+                    FlagOp::Add,
+                    &suite::flags(Flags::DELETED, &[]),
+                    None,
+                )
+                .await
+                .unwrap();
                 s.expunge(a, i, None).await.unwrap();
             }
         }));
@@ -247,7 +312,11 @@ async fn two_handles_on_one_directory() {
     let b_snap = cli.snapshot(a, i).await.unwrap();
     assert_eq!(a_snap.status, b_snap.status);
     assert_eq!(a_snap.status.uid_next, 11);
-    assert!(server.check().await.unwrap().is_empty(), "{:?}", server.check().await.unwrap());
+    assert!(
+        server.check().await.unwrap().is_empty(),
+        "{:?}",
+        server.check().await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -257,11 +326,23 @@ async fn large_mailbox_snapshot() {
     // Each distinct blob costs two fsyncs, so this stays small; it exercises the
     // range-scan paths of STORE and SELECT.
     for chunk in 0..3u32 {
-        let batch: Vec<NewMessage> = (0..100).map(|n| suite::new_message(chunk * 100 + n, Flags::default())).collect();
+        let batch: Vec<NewMessage> = (0..100)
+            .map(|n| suite::new_message(chunk * 100 + n, Flags::default()))
+            .collect();
         s.append(a, i, batch).await.unwrap();
     }
     let all: Vec<Uid> = suite::uids(&(1..=300).collect::<Vec<_>>());
-    let r = s.store_flags(a, i, &all, FlagOp::Add, &suite::flags(Flags::SEEN, &[]), None).await.unwrap();
+    let r = s
+        .store_flags(
+            a,
+            i,
+            &all,
+            FlagOp::Add,
+            &suite::flags(Flags::SEEN, &[]),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(r.changed.len(), 300);
     let snap = s.snapshot(a, i).await.unwrap();
     assert_eq!(snap.messages.len(), 300);

@@ -16,11 +16,16 @@ use loft_store::*;
 
 async fn settings() -> PgSettings {
     let url = testing::shared().create_database().await;
-    PgSettings { pool_size: 4, ..PgSettings::new(url) }
+    PgSettings {
+        pool_size: 4,
+        ..PgSettings::new(url)
+    }
 }
 
 async fn fresh() -> PostgresStore {
-    PostgresStore::open(&settings().await).await.expect("open PostgresStore on a fresh database")
+    PostgresStore::open(&settings().await)
+        .await
+        .expect("open PostgresStore on a fresh database")
 }
 
 macro_rules! conformance {
@@ -91,7 +96,10 @@ async fn setup(s: &dyn Store, name: &str) -> (AccountId, MailboxId) {
 /// any arrival proves the path; the bound is generous because CI machines are noisy (the
 /// sub-second latency is measured, not asserted).
 async fn next(rx: &mut tokio::sync::broadcast::Receiver<Change>) -> Change {
-    tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("change notified").unwrap()
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("change notified")
+        .unwrap()
 }
 
 #[tokio::test]
@@ -101,22 +109,59 @@ async fn change_on_one_node_reaches_the_other_within_a_second() {
     let b = PostgresStore::open(&cfg).await.unwrap();
     let mut feed_b = b.subscribe();
     let (acc, inbox) = setup(&a, "alice").await;
-    assert_eq!(next(&mut feed_b).await, Change::MailboxList { account: acc });
-    a.append(acc, inbox, vec![suite::new_message(1, Flags::default())]).await.unwrap();
+    assert_eq!(
+        next(&mut feed_b).await,
+        Change::MailboxList { account: acc }
+    );
+    a.append(acc, inbox, vec![suite::new_message(1, Flags::default())])
+        .await
+        .unwrap();
     let m = a.highest_modseq(acc, inbox).await.unwrap();
-    assert_eq!(next(&mut feed_b).await, Change::Mailbox { account: acc, mailbox: inbox, modseq: m });
-    a.store_flags(acc, inbox, &suite::uids(&[1]), FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None).await.unwrap();
+    assert_eq!(
+        next(&mut feed_b).await,
+        Change::Mailbox {
+            account: acc,
+            mailbox: inbox,
+            modseq: m
+        }
+    );
+    a.store_flags(
+        acc,
+        inbox,
+        &suite::uids(&[1]),
+        FlagOp::Add,
+        &suite::flags(Flags::DELETED, &[]),
+        None,
+    )
+    .await
+    .unwrap();
     a.expunge(acc, inbox, None).await.unwrap();
     let m2 = b.highest_modseq(acc, inbox).await.unwrap();
     let mut last = next(&mut feed_b).await;
-    if last != (Change::Mailbox { account: acc, mailbox: inbox, modseq: m2 }) {
+    if last
+        != (Change::Mailbox {
+            account: acc,
+            mailbox: inbox,
+            modseq: m2,
+        })
+    {
         last = next(&mut feed_b).await;
     }
-    assert_eq!(last, Change::Mailbox { account: acc, mailbox: inbox, modseq: m2 });
+    assert_eq!(
+        last,
+        Change::Mailbox {
+            account: acc,
+            mailbox: inbox,
+            modseq: m2
+        }
+    );
     // A's own feed gets each change once (its own notifications are skipped).
     let mut feed_a = a.subscribe();
     b.create_mailbox(acc, "FromB", None).await.unwrap();
-    assert_eq!(next(&mut feed_a).await, Change::MailboxList { account: acc });
+    assert_eq!(
+        next(&mut feed_a).await,
+        Change::MailboxList { account: acc }
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(feed_a.try_recv().is_err());
 }
@@ -129,13 +174,27 @@ async fn concurrent_writers_on_two_nodes_get_exact_uids() {
     let (acc, inbox) = setup(&a, "alice").await;
     let mut tasks = Vec::new();
     for n in 0..40u32 {
-        let s: Box<dyn Store> = if n % 2 == 0 { Box::new(a.clone()) } else { Box::new(b.clone()) };
+        let s: Box<dyn Store> = if n % 2 == 0 {
+            Box::new(a.clone())
+        } else {
+            Box::new(b.clone())
+        };
         tasks.push(tokio::spawn(async move {
-            let r = s.append(acc, inbox, vec![suite::new_message(n, Flags::default())]).await.unwrap();
+            let r = s
+                .append(acc, inbox, vec![suite::new_message(n, Flags::default())])
+                .await
+                .unwrap();
             if n % 5 == 0 {
-                s.store_flags(acc, inbox, &r.uids, FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None)
-                    .await
-                    .unwrap();
+                s.store_flags(
+                    acc,
+                    inbox,
+                    &r.uids,
+                    FlagOp::Add,
+                    &suite::flags(Flags::DELETED, &[]),
+                    None,
+                )
+                .await
+                .unwrap();
                 s.expunge(acc, inbox, Some(&r.uids)).await.unwrap();
             }
             r.uids[0].get()
@@ -152,7 +211,11 @@ async fn concurrent_writers_on_two_nodes_get_exact_uids() {
     assert_eq!(snap.status.uid_next, 41);
     // 40 appends, 8 flag changes, 8 expunges: one MODSEQ each, none shared.
     assert_eq!(snap.status.highest_modseq, ModSeq(1 + 40 + 16));
-    assert!(a.check().await.unwrap().is_empty(), "{:?}", a.check().await.unwrap());
+    assert!(
+        a.check().await.unwrap().is_empty(),
+        "{:?}",
+        a.check().await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -161,9 +224,16 @@ async fn identical_messages_share_one_blob_row_per_account() {
     let (a, i) = setup(&s, "alice").await;
     let arch = s.mailbox(a, "Archive").await.unwrap().unwrap().id;
     let one = || vec![suite::new_message(1, Flags::default())];
-    s.append(a, i, vec![suite::new_message(1, Flags::default()), suite::new_message(1, Flags::default())])
-        .await
-        .unwrap();
+    s.append(
+        a,
+        i,
+        vec![
+            suite::new_message(1, Flags::default()),
+            suite::new_message(1, Flags::default()),
+        ],
+    )
+    .await
+    .unwrap();
     s.append(a, arch, one()).await.unwrap();
     s.copy(a, i, &suite::uids(&[1]), arch).await.unwrap();
     let cluster = testing::shared();
@@ -171,8 +241,24 @@ async fn identical_messages_share_one_blob_row_per_account() {
     assert!(s.check().await.unwrap().is_empty());
     // Every reference goes: the row goes, and the message can be stored again.
     for m in [i, arch] {
-        let all: Vec<Uid> = s.snapshot(a, m).await.unwrap().messages.iter().map(|m| m.uid).collect();
-        s.store_flags(a, m, &all, FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None).await.unwrap();
+        let all: Vec<Uid> = s
+            .snapshot(a, m)
+            .await
+            .unwrap()
+            .messages
+            .iter()
+            .map(|m| m.uid)
+            .collect();
+        s.store_flags(
+            a,
+            m,
+            &all,
+            FlagOp::Add,
+            &suite::flags(Flags::DELETED, &[]),
+            None,
+        )
+        .await
+        .unwrap();
         s.expunge(a, m, None).await.unwrap();
     }
     assert!(s.check().await.unwrap().is_empty());
@@ -190,7 +276,10 @@ async fn unreachable_database_is_a_clear_error() {
     let cfg = PgSettings::new(format!("postgres://loft:secret@127.0.0.1:{port}/mail"));
     let err = PostgresStore::open(&cfg).await.unwrap_err().to_string();
     assert!(err.contains(&format!("127.0.0.1:{port}/mail")), "{err}");
-    assert!(!err.contains("secret"), "the password must not be in messages: {err}");
+    assert!(
+        !err.contains("secret"),
+        "the password must not be in messages: {err}"
+    );
     assert!(!format!("{cfg:?}").contains("secret"));
 }
 
@@ -198,17 +287,40 @@ async fn unreachable_database_is_a_clear_error() {
 async fn schema_versions() {
     let cfg = settings().await;
     // Without migration, an empty database is refused with the command to run.
-    let no_migrate = PgSettings { migrate: false, ..cfg.clone() };
-    let err = PostgresStore::open(&no_migrate).await.unwrap_err().to_string();
+    let no_migrate = PgSettings {
+        migrate: false,
+        ..cfg.clone()
+    };
+    let err = PostgresStore::open(&no_migrate)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("loft db migrate"), "{err}");
-    assert_eq!(PostgresStore::migrate(&cfg).await.unwrap(), (0, SCHEMA_VERSION));
-    assert_eq!(PostgresStore::migrate(&cfg).await.unwrap(), (SCHEMA_VERSION, SCHEMA_VERSION));
+    assert_eq!(
+        PostgresStore::migrate(&cfg).await.unwrap(),
+        (0, SCHEMA_VERSION)
+    );
+    assert_eq!(
+        PostgresStore::migrate(&cfg).await.unwrap(),
+        (SCHEMA_VERSION, SCHEMA_VERSION)
+    );
     PostgresStore::open(&no_migrate).await.unwrap();
     // A schema newer than this binary is refused, by open and by migrate.
-    let (client, conn) = tokio_postgres::connect(&cfg.url, tokio_postgres::NoTls).await.unwrap();
+    let (client, conn) = tokio_postgres::connect(&cfg.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
-    client.execute("INSERT INTO loft_schema (version) VALUES ($1)", &[&(SCHEMA_VERSION + 1)]).await.unwrap();
-    for r in [PostgresStore::open(&cfg).await.map(|_| ()), PostgresStore::migrate(&cfg).await.map(|_| ())] {
+    client
+        .execute(
+            "INSERT INTO loft_schema (version) VALUES ($1)",
+            &[&(SCHEMA_VERSION + 1)],
+        )
+        .await
+        .unwrap();
+    for r in [
+        PostgresStore::open(&cfg).await.map(|_| ()),
+        PostgresStore::migrate(&cfg).await.map(|_| ()),
+    ] {
         let err = r.unwrap_err().to_string();
         assert!(err.contains("newer"), "{err}");
     }
@@ -219,42 +331,97 @@ async fn schema_versions() {
 /// exists only as a parent, subscriptions to names that do not exist, app passwords.
 async fn populate(s: &dyn Store) {
     let (a, i) = setup(s, "alice").await;
-    s.append(a, i, (1..=5).map(|n| suite::new_message(n, suite::flags(Flags::SEEN, &["$Work"]))).collect())
-        .await
-        .unwrap();
-    s.store_flags(a, i, &suite::uids(&[2, 4]), FlagOp::Add, &suite::flags(Flags::DELETED, &[]), None).await.unwrap();
+    s.append(
+        a,
+        i,
+        (1..=5)
+            .map(|n| suite::new_message(n, suite::flags(Flags::SEEN, &["$Work"])))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    s.store_flags(
+        a,
+        i,
+        &suite::uids(&[2, 4]),
+        FlagOp::Add,
+        &suite::flags(Flags::DELETED, &[]),
+        None,
+    )
+    .await
+    .unwrap();
     s.expunge(a, i, None).await.unwrap();
-    s.store_flags(a, i, &suite::uids(&[5]), FlagOp::Add, &suite::flags(Flags::FLAGGED, &["Later"]), None)
+    s.store_flags(
+        a,
+        i,
+        &suite::uids(&[5]),
+        FlagOp::Add,
+        &suite::flags(Flags::FLAGGED, &["Later"]),
+        None,
+    )
+    .await
+    .unwrap();
+    let deep = s
+        .create_mailbox(a, "Lists/Rust/Announce", None)
         .await
         .unwrap();
-    let deep = s.create_mailbox(a, "Lists/Rust/Announce", None).await.unwrap();
-    s.append(a, deep, vec![suite::new_message(9, Flags::default())]).await.unwrap();
+    s.append(a, deep, vec![suite::new_message(9, Flags::default())])
+        .await
+        .unwrap();
     s.delete_mailbox(a, "Lists/Rust").await.unwrap();
     s.delete_mailbox(a, "Junk").await.unwrap();
     s.set_subscribed(a, "Ghost", true).await.unwrap();
     s.set_subscribed(a, "Trash", false).await.unwrap();
-    s.add_app_password(a, "phone", "sha256:aa", 100, None).await.unwrap();
+    s.add_app_password(a, "phone", "sha256:aa", 100, None)
+        .await
+        .unwrap();
     let (b, bi) = setup(s, "bob").await;
-    s.append(b, bi, vec![suite::new_message(1, Flags::default())]).await.unwrap();
+    s.append(b, bi, vec![suite::new_message(1, Flags::default())])
+        .await
+        .unwrap();
     let empty = s.create_mailbox(b, "Empty", None).await.unwrap();
-    s.append(b, empty, vec![suite::new_message(2, suite::flags(Flags::DELETED, &[]))]).await.unwrap();
+    s.append(
+        b,
+        empty,
+        vec![suite::new_message(2, suite::flags(Flags::DELETED, &[]))],
+    )
+    .await
+    .unwrap();
     s.expunge(b, empty, None).await.unwrap();
 }
 
 async fn assert_same(x: &dyn Store, y: &dyn Store) {
     let names = |v: Vec<Account>| v.into_iter().map(|a| a.name).collect::<Vec<_>>();
-    assert_eq!(names(x.accounts().await.unwrap()), names(y.accounts().await.unwrap()));
+    assert_eq!(
+        names(x.accounts().await.unwrap()),
+        names(y.accounts().await.unwrap())
+    );
     for acc in x.accounts().await.unwrap() {
         let other = y.account(&acc.name).await.unwrap().unwrap();
         let mx = x.mailboxes(acc.id).await.unwrap();
         let my = y.mailboxes(other.id).await.unwrap();
         let strip = |v: &[Mailbox]| {
-            v.iter().map(|m| (m.name.clone(), m.special_use, m.is_subscribed, m.uid_validity)).collect::<Vec<_>>()
+            v.iter()
+                .map(|m| {
+                    (
+                        m.name.clone(),
+                        m.special_use,
+                        m.is_subscribed,
+                        m.uid_validity,
+                    )
+                })
+                .collect::<Vec<_>>()
         };
         assert_eq!(strip(&mx), strip(&my), "{}", acc.name);
-        assert_eq!(x.subscriptions(acc.id).await.unwrap(), y.subscriptions(other.id).await.unwrap());
+        assert_eq!(
+            x.subscriptions(acc.id).await.unwrap(),
+            y.subscriptions(other.id).await.unwrap()
+        );
         for (m, n) in mx.iter().zip(&my) {
-            let (a, b) = (x.snapshot(acc.id, m.id).await.unwrap(), y.snapshot(other.id, n.id).await.unwrap());
+            let (a, b) = (
+                x.snapshot(acc.id, m.id).await.unwrap(),
+                y.snapshot(other.id, n.id).await.unwrap(),
+            );
             assert_eq!(a.status, b.status, "{}", m.name);
             assert_eq!(a.messages, b.messages, "{}", m.name);
             assert_eq!(
@@ -262,8 +429,15 @@ async fn assert_same(x: &dyn Store, y: &dyn Store) {
                 y.vanished(other.id, n.id, ModSeq(0)).await.unwrap()
             );
         }
-        let labels = |v: Vec<AppPassword>| v.into_iter().map(|p| (p.label, p.hash, p.created)).collect::<Vec<_>>();
-        assert_eq!(labels(x.app_passwords(acc.id).await.unwrap()), labels(y.app_passwords(other.id).await.unwrap()));
+        let labels = |v: Vec<AppPassword>| {
+            v.into_iter()
+                .map(|p| (p.label, p.hash, p.created))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(x.app_passwords(acc.id).await.unwrap()),
+            labels(y.app_passwords(other.id).await.unwrap())
+        );
     }
 }
 
@@ -274,11 +448,20 @@ async fn store_copy_embedded_to_postgres_and_back() {
     populate(&embedded).await;
     let pg = fresh().await;
     let mut events = Vec::new();
-    let report = copy_store(&embedded, &pg, &mut |p| events.push(p)).await.unwrap();
+    let report = copy_store(&embedded, &pg, &mut |p| events.push(p))
+        .await
+        .unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!((report.accounts, report.messages), (2, 5));
     assert_eq!(report.verified_messages, 5);
-    assert!(matches!(events[0], Progress::Account { index: 0, total: 2, .. }));
+    assert!(matches!(
+        events[0],
+        Progress::Account {
+            index: 0,
+            total: 2,
+            ..
+        }
+    ));
     assert_same(&embedded, &pg).await;
     assert!(pg.check().await.unwrap().is_empty());
 
@@ -286,7 +469,14 @@ async fn store_copy_embedded_to_postgres_and_back() {
     let alice = pg.account("alice").await.unwrap().unwrap().id;
     let inbox = pg.mailbox(alice, "INBOX").await.unwrap().unwrap();
     let before = pg.status(alice, inbox.id).await.unwrap();
-    let r = pg.append(alice, inbox.id, vec![suite::new_message(77, Flags::default())]).await.unwrap();
+    let r = pg
+        .append(
+            alice,
+            inbox.id,
+            vec![suite::new_message(77, Flags::default())],
+        )
+        .await
+        .unwrap();
     assert_eq!(r.uids[0].get(), before.uid_next);
     assert!(pg.highest_modseq(alice, inbox.id).await.unwrap() > before.highest_modseq);
 
@@ -296,5 +486,8 @@ async fn store_copy_embedded_to_postgres_and_back() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_same(&pg, &back).await;
     assert!(back.check().await.unwrap().is_empty());
-    assert!(matches!(copy_store(&pg, &back, &mut |_| {}).await, Err(StoreError::AlreadyExists(_))));
+    assert!(matches!(
+        copy_store(&pg, &back, &mut |_| {}).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
 }

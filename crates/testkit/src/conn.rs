@@ -54,9 +54,14 @@ impl Reply {
 impl TestConn {
     /// Connect, read and oracle-check the greeting.
     pub async fn connect(addr: SocketAddr) -> TestConn {
-        let stream = TcpStream::connect(addr).await.unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+        let stream = TcpStream::connect(addr)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
         let mut tc = TestConn::without_greeting(stream);
-        let raw = tc.next_raw().await.unwrap_or_else(|e| panic!("reading the greeting: {e}"));
+        let raw = tc
+            .next_raw()
+            .await
+            .unwrap_or_else(|e| panic!("reading the greeting: {e}"));
         if let Err(e) = oracle::check_greeting(&raw) {
             panic!("{e}");
         }
@@ -118,7 +123,10 @@ impl TestConn {
     /// The next response, oracle-checked, as text without its final CRLF. Panics on
     /// timeout or end of stream.
     pub async fn read_response(&mut self) -> String {
-        let raw = self.next_raw().await.unwrap_or_else(|e| panic!("reading a response: {e}"));
+        let raw = self
+            .next_raw()
+            .await
+            .unwrap_or_else(|e| panic!("reading a response: {e}"));
         if let Err(e) = oracle::check_response(&raw) {
             panic!("{e}");
         }
@@ -147,7 +155,10 @@ impl TestConn {
             let r = self.read_response().await;
             if let Some(rest) = r.strip_prefix(&prefix) {
                 self.last_untagged = untagged.clone();
-                return Reply { untagged, tagged: rest.to_string() };
+                return Reply {
+                    untagged,
+                    tagged: rest.to_string(),
+                };
             }
             if r.starts_with('+') {
                 panic!("unexpected continuation request {r:?} for {cmd:?}");
@@ -174,7 +185,10 @@ impl TestConn {
     async fn expect_status(&mut self, cmd: &str, status: &str) -> Vec<String> {
         let reply = self.command(cmd).await;
         if reply.status() != status {
-            panic!("{cmd:?}: expected {status}, got {:?}\nuntagged: {:#?}", reply.tagged, reply.untagged);
+            panic!(
+                "{cmd:?}: expected {status}, got {:?}\nuntagged: {:#?}",
+                reply.tagged, reply.untagged
+            );
         }
         reply.untagged
     }
@@ -192,7 +206,8 @@ impl TestConn {
     }
 
     pub async fn login(&mut self, user: &str, password: &str) {
-        self.ok(&format!("LOGIN {} {}", quote(user), quote(password))).await;
+        self.ok(&format!("LOGIN {} {}", quote(user), quote(password)))
+            .await;
     }
 
     /// Send IDLE and wait for the continuation request; returns the IDLE tag.
@@ -260,7 +275,10 @@ impl Drop for TestConn {
 /// Assert that some response in `responses` contains `needle`.
 pub fn assert_contains(responses: &[String], needle: &str) {
     if !responses.iter().any(|r| r.contains(needle)) {
-        panic!("no response contains {needle:?}; got:\n{}", responses.join("\n"));
+        panic!(
+            "no response contains {needle:?}; got:\n{}",
+            responses.join("\n")
+        );
     }
 }
 
@@ -308,7 +326,9 @@ async fn read_responses(r: OwnedReadHalf, tx: mpsc::UnboundedSender<RawResponse>
                     return;
                 }
             }
-            let Some(n) = literal_len(&response[start..]) else { break };
+            let Some(n) = literal_len(&response[start..]) else {
+                break;
+            };
             if n > MAX_TEST_LITERAL_BYTES {
                 let _ = tx.send(Err(format!("literal of {n} bytes announced")));
                 return;
@@ -334,7 +354,10 @@ pub fn literal_len(line: &[u8]) -> Option<usize> {
 /// The length of the literal announced at the end of `line` and whether it is
 /// synchronizing (`{n}`, true) or not (`{n+}`, RFC 7888).
 pub fn literal_announcement(line: &[u8]) -> Option<(usize, bool)> {
-    let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n")).unwrap_or(line);
+    let line = line
+        .strip_suffix(b"\r\n")
+        .or_else(|| line.strip_suffix(b"\n"))
+        .unwrap_or(line);
     let line = line.strip_suffix(b"}")?;
     let (line, is_sync) = match line.strip_suffix(b"+") {
         Some(l) => (l, false),
@@ -355,9 +378,18 @@ mod tests {
 
     #[test]
     fn literal_announcements() {
-        assert_eq!(literal_announcement(b"* 1 FETCH (BODY[] {30}\r\n"), Some((30, true)));
-        assert_eq!(literal_announcement(b"a1 APPEND INBOX {5+}"), Some((5, false)));
-        assert_eq!(literal_announcement(b"* 1 FETCH (BINARY[] ~{0}\r\n"), Some((0, true)));
+        assert_eq!(
+            literal_announcement(b"* 1 FETCH (BODY[] {30}\r\n"),
+            Some((30, true))
+        );
+        assert_eq!(
+            literal_announcement(b"a1 APPEND INBOX {5+}"),
+            Some((5, false))
+        );
+        assert_eq!(
+            literal_announcement(b"* 1 FETCH (BINARY[] ~{0}\r\n"),
+            Some((0, true))
+        );
         assert_eq!(literal_announcement(b"* OK {x}\r\n"), None);
         assert_eq!(literal_announcement(b"* OK {}\r\n"), None);
         assert_eq!(literal_announcement(b"* OK done\r\n"), None);

@@ -9,7 +9,9 @@ pub mod transcript;
 
 pub use conn::{Reply, TestConn, assert_contains, quote};
 pub use server::{Backend, TestServer, test_config};
-pub use transcript::{Outcome, Report, run_all_transcripts, run_all_transcripts_on, run_transcript, run_transcript_on};
+pub use transcript::{
+    Outcome, Report, run_all_transcripts, run_all_transcripts_on, run_transcript, run_transcript_on,
+};
 
 /// `tests/transcripts/imap` of the workspace.
 pub fn imap_transcripts_dir() -> std::path::PathBuf {

@@ -19,19 +19,46 @@ pub enum GapMatch {
 /// entry is syntax our server emits that nothing independent verifies.
 pub const ORACLE_GAPS: &[(GapMatch, &str)] = &[
     // RFC 4731 / RFC 9051 §7.3.4: imap-codec has no ESEARCH response.
-    (GapMatch::Prefix("* ESEARCH"), "imap-codec has no ESEARCH (RFC 4731, RFC 9051 §7.3.4)"),
+    (
+        GapMatch::Prefix("* ESEARCH"),
+        "imap-codec has no ESEARCH (RFC 4731, RFC 9051 §7.3.4)",
+    ),
     // RFC 5258 §3.5: mbox-list-extended items ("CHILDINFO" ("SUBSCRIBED")) and
     // RFC 9051 OLDNAME are not parsed by imap-codec's mailbox-list.
-    (GapMatch::Contains("(\"CHILDINFO\""), "imap-codec has no LIST-EXTENDED CHILDINFO (RFC 5258 §3.5)"),
-    (GapMatch::Contains("(\"OLDNAME\""), "imap-codec has no LIST OLDNAME extended item (RFC 9051 §7.3.1)"),
+    (
+        GapMatch::Contains("(\"CHILDINFO\""),
+        "imap-codec has no LIST-EXTENDED CHILDINFO (RFC 5258 §3.5)",
+    ),
+    (
+        GapMatch::Contains("(\"OLDNAME\""),
+        "imap-codec has no LIST OLDNAME extended item (RFC 9051 §7.3.1)",
+    ),
     // RFC 8474 OBJECTID and RFC 8970 PREVIEW: imap-codec has no such FETCH/STATUS items or
     // MAILBOXID response code.
-    (GapMatch::Contains("EMAILID ("), "imap-codec has no OBJECTID FETCH items (RFC 8474 §5.3)"),
-    (GapMatch::Contains("THREADID ("), "imap-codec has no OBJECTID FETCH items (RFC 8474 §5.3)"),
-    (GapMatch::Contains("MAILBOXID ("), "imap-codec has no MAILBOXID (RFC 8474 §4)"),
-    (GapMatch::Contains(" PREVIEW "), "imap-codec has no PREVIEW FETCH item (RFC 8970 §3)"),
-    (GapMatch::Contains("(PREVIEW "), "imap-codec has no PREVIEW FETCH item (RFC 8970 §3)"),
-    (GapMatch::Contains("SAVEDATE "), "imap-codec has no SAVEDATE FETCH item (RFC 8514 §4.2)"),
+    (
+        GapMatch::Contains("EMAILID ("),
+        "imap-codec has no OBJECTID FETCH items (RFC 8474 §5.3)",
+    ),
+    (
+        GapMatch::Contains("THREADID ("),
+        "imap-codec has no OBJECTID FETCH items (RFC 8474 §5.3)",
+    ),
+    (
+        GapMatch::Contains("MAILBOXID ("),
+        "imap-codec has no MAILBOXID (RFC 8474 §4)",
+    ),
+    (
+        GapMatch::Contains(" PREVIEW "),
+        "imap-codec has no PREVIEW FETCH item (RFC 8970 §3)",
+    ),
+    (
+        GapMatch::Contains("(PREVIEW "),
+        "imap-codec has no PREVIEW FETCH item (RFC 8970 §3)",
+    ),
+    (
+        GapMatch::Contains("SAVEDATE "),
+        "imap-codec has no SAVEDATE FETCH item (RFC 8514 §4.2)",
+    ),
 ];
 
 /// Check a greeting (RFC 9051 §7.1: `* OK`, `* PREAUTH` or `* BYE`).
@@ -43,7 +70,10 @@ pub fn check_greeting(bytes: &[u8]) -> Result<(), String> {
             rest.len(),
             escape(rest)
         )),
-        Err(e) => Err(format!("imap-codec rejects the greeting ({e:?}): {}", escape(bytes))),
+        Err(e) => Err(format!(
+            "imap-codec rejects the greeting ({e:?}): {}",
+            escape(bytes)
+        )),
     }
 }
 
@@ -60,13 +90,19 @@ pub fn check_response(bytes: &[u8]) -> Result<(), String> {
             escape(rest),
             escape(bytes)
         )),
-        Err(e) => Err(format!("imap-codec rejects the response ({e:?}): {}", escape(bytes))),
+        Err(e) => Err(format!(
+            "imap-codec rejects the response ({e:?}): {}",
+            escape(bytes)
+        )),
     }
 }
 
 /// The reason the oracle cannot check this response, if it is a known gap.
 pub fn gap_for(bytes: &[u8]) -> Option<&'static str> {
-    let first_line_end = bytes.windows(2).position(|w| w == b"\r\n").unwrap_or(bytes.len());
+    let first_line_end = bytes
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .unwrap_or(bytes.len());
     let first = String::from_utf8_lossy(&bytes[..first_line_end]).to_ascii_uppercase();
     ORACLE_GAPS.iter().find_map(|(m, reason)| {
         let hit = match m {

@@ -18,7 +18,11 @@ use crate::conn::TestConn;
 
 /// The configuration tests run with: plaintext LOGIN allowed, IDLE polling fast.
 pub fn test_config() -> ImapConfig {
-    ImapConfig { plaintext_auth: PlaintextAuth::Always, idle_poll_millis: 200, ..ImapConfig::default() }
+    ImapConfig {
+        plaintext_auth: PlaintextAuth::Always,
+        idle_poll_millis: 200,
+        ..ImapConfig::default()
+    }
 }
 
 /// Which store a test server runs on.
@@ -30,7 +34,11 @@ pub enum Backend {
 
 impl Backend {
     pub fn from_env() -> Backend {
-        if std::env::var("LOFT_TEST_BACKEND").as_deref() == Ok("postgres") { Backend::Postgres } else { Backend::Embedded }
+        if std::env::var("LOFT_TEST_BACKEND").as_deref() == Ok("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Embedded
+        }
     }
 }
 
@@ -59,23 +67,44 @@ impl TestServer {
     pub async fn on(backend: Backend, config: ImapConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("create temp dir for the test store");
         let store: Arc<dyn Store> = match backend {
-            Backend::Embedded => {
-                Arc::new(EmbeddedStore::open(dir.path()).await.expect("open embedded store in temp dir"))
-            }
+            Backend::Embedded => Arc::new(
+                EmbeddedStore::open(dir.path())
+                    .await
+                    .expect("open embedded store in temp dir"),
+            ),
             // A fresh database per server on a throw-away cluster shared by the test binary.
             Backend::Postgres => {
-                let url = loft_store::postgres::testing::shared().create_database().await;
-                let settings = loft_store::PgSettings { pool_size: 4, ..loft_store::PgSettings::new(url) };
-                Arc::new(loft_store::PostgresStore::open(&settings).await.expect("open PostgresStore on a fresh database"))
+                let url = loft_store::postgres::testing::shared()
+                    .create_database()
+                    .await;
+                let settings = loft_store::PgSettings {
+                    pool_size: 4,
+                    ..loft_store::PgSettings::new(url)
+                };
+                Arc::new(
+                    loft_store::PostgresStore::open(&settings)
+                        .await
+                        .expect("open PostgresStore on a fresh database"),
+                )
             }
         };
         TestServer::with_store(store, config, dir).await
     }
 
     /// A server over a store the caller opened (in `dir`, which the server keeps alive).
-    pub async fn with_store(store: Arc<dyn Store>, config: ImapConfig, dir: tempfile::TempDir) -> TestServer {
-        let ctx = Arc::new(ServerContext { store: store.clone(), tls: None, config });
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind loopback port");
+    pub async fn with_store(
+        store: Arc<dyn Store>,
+        config: ImapConfig,
+        dir: tempfile::TempDir,
+    ) -> TestServer {
+        let ctx = Arc::new(ServerContext {
+            store: store.clone(),
+            tls: None,
+            config,
+        });
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind loopback port");
         let addr = listener.local_addr().expect("local addr of bound listener");
         let loop_ctx = ctx.clone();
         let accept_loop = tokio::spawn(async move {
@@ -86,7 +115,13 @@ impl TestServer {
                 });
             }
         });
-        TestServer { store, ctx, addr, accept_loop, dir }
+        TestServer {
+            store,
+            ctx,
+            addr,
+            accept_loop,
+            dir,
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -108,7 +143,10 @@ impl TestServer {
     /// Create an account (with the default mailboxes) whose password is `password`.
     pub async fn add_user(&self, name: &str, password: &str) -> AccountId {
         let hash = cached_hash(password);
-        self.store.create_account(name, &hash).await.unwrap_or_else(|e| panic!("create account {name}: {e}"))
+        self.store
+            .create_account(name, &hash)
+            .await
+            .unwrap_or_else(|e| panic!("create account {name}: {e}"))
     }
 
     pub async fn account_id(&self, user: &str) -> AccountId {
@@ -130,7 +168,8 @@ impl TestServer {
 
     /// Append a message without flags, dated now.
     pub async fn append(&self, user: &str, mailbox: &str, content: impl Into<Vec<u8>>) -> Uid {
-        self.append_with(user, mailbox, content, Flags::default(), None).await
+        self.append_with(user, mailbox, content, Flags::default(), None)
+            .await
     }
 
     /// Append a message with flags and an optional internal date.
@@ -148,13 +187,20 @@ impl TestServer {
             Ok(None) => panic!("no mailbox {mailbox:?} for {user}"),
             Err(e) => panic!("look up mailbox {mailbox:?}: {e}"),
         };
-        let msg = NewMessage { content: content.into(), flags, internal_date };
+        let msg = NewMessage {
+            content: content.into(),
+            flags,
+            internal_date,
+        };
         let result = self
             .store
             .append(account, mbox, vec![msg])
             .await
             .unwrap_or_else(|e| panic!("append to {mailbox:?} for {user}: {e}"));
-        *result.uids.first().expect("store returns one UID per appended message")
+        *result
+            .uids
+            .first()
+            .expect("store returns one UID per appended message")
     }
 
     /// Connect, read and oracle-check the greeting.
@@ -202,10 +248,18 @@ pub fn parse_flags(list: &str) -> Flags {
 fn cached_hash(password: &str) -> String {
     static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(h) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(password) {
+    if let Some(h) = cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(password)
+    {
         return h.clone();
     }
-    let hash = loft_auth::hash_password(&loft_auth::Secret::new(password.to_string())).expect("argon2 hash");
-    cache.lock().unwrap_or_else(|p| p.into_inner()).insert(password.to_string(), hash.clone());
+    let hash = loft_auth::hash_password(&loft_auth::Secret::new(password.to_string()))
+        .expect("argon2 hash");
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(password.to_string(), hash.clone());
     hash
 }

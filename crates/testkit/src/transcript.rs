@@ -97,7 +97,8 @@ pub async fn run_transcript(path: &Path) -> Result<Outcome, String> {
 
 /// Run one transcript on a fresh server of the given backend.
 pub async fn run_transcript_on(backend: Backend, path: &Path) -> Result<Outcome, String> {
-    let source = std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))?;
+    let source =
+        std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))?;
     let script = parse(&source).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(reason) = script.skip
         && std::env::var_os(RUN_SKIPPED_ENV).is_none()
@@ -105,7 +106,13 @@ pub async fn run_transcript_on(backend: Backend, path: &Path) -> Result<Outcome,
         return Ok(Outcome::Skipped(reason));
     }
     let server = TestServer::on(backend, crate::test_config()).await;
-    let mut run = Run { server: &server, path, conns: Default::default(), caps: HashMap::new(), log: String::new() };
+    let mut run = Run {
+        server: &server,
+        path,
+        conns: Default::default(),
+        caps: HashMap::new(),
+        log: String::new(),
+    };
     match run.steps(&script.steps).await {
         Ok(()) => Ok(Outcome::Passed),
         Err(e) => Err(format!("{}{e}", run.log)),
@@ -148,7 +155,9 @@ pub async fn run_all_transcripts_on(backend: Backend, dir: &Path) -> Report {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -163,16 +172,42 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[derive(Debug, Clone)]
 enum Step {
-    User { name: String, password: String },
-    Append { user: String, mailbox: String, file: String, flags: String, date: Option<String> },
-    Create { user: String, mailbox: String },
+    User {
+        name: String,
+        password: String,
+    },
+    Append {
+        user: String,
+        mailbox: String,
+        file: String,
+        flags: String,
+        date: Option<String>,
+    },
+    Create {
+        user: String,
+        mailbox: String,
+    },
     Sleep(u64),
     Closed(usize),
-    Client { conn: usize, line: String },
-    ClientRaw { conn: usize, bytes: Vec<u8> },
-    Server { conn: usize, expect: String },
-    Skip { conn: usize },
-    Unordered { conn: usize, expect: Vec<String> },
+    Client {
+        conn: usize,
+        line: String,
+    },
+    ClientRaw {
+        conn: usize,
+        bytes: Vec<u8>,
+    },
+    Server {
+        conn: usize,
+        expect: String,
+    },
+    Skip {
+        conn: usize,
+    },
+    Unordered {
+        conn: usize,
+        expect: Vec<String>,
+    },
 }
 
 struct Line {
@@ -209,11 +244,16 @@ fn parse(source: &str) -> Result<ParsedScript, String> {
             continue;
         }
         if let Some(d) = line.strip_prefix('@') {
-            steps.push(Line { no, step: directive(d).map_err(|e| format!("line {no}: {e}"))? });
+            steps.push(Line {
+                no,
+                step: directive(d).map_err(|e| format!("line {no}: {e}"))?,
+            });
             continue;
         }
         let Some((prefix, rest)) = line.split_once(':') else {
-            return Err(format!("line {no}: expected C:, S:, @ or # but got {line:?}"));
+            return Err(format!(
+                "line {no}: expected C:, S:, @ or # but got {line:?}"
+            ));
         };
         let content = rest.strip_prefix(' ').unwrap_or(rest).to_string();
         let (side, tail) = prefix.split_at(1.min(prefix.len()));
@@ -221,23 +261,42 @@ fn parse(source: &str) -> Result<ParsedScript, String> {
             Some(k) => tail.split_at(k),
             None => (tail, ""),
         };
-        let conn = if digits.is_empty() { 0 } else { digits.parse::<usize>().map_err(|e| e.to_string())? - 1 };
+        let conn = if digits.is_empty() {
+            0
+        } else {
+            digits.parse::<usize>().map_err(|e| e.to_string())? - 1
+        };
         if conn >= MAX_CONNECTIONS {
             return Err(format!("line {no}: at most {MAX_CONNECTIONS} connections"));
         }
         let step = match (side, kind) {
-            ("C", "") => Step::Client { conn, line: content },
-            ("C", "raw") => Step::ClientRaw { conn, bytes: unescape(&content).map_err(|e| format!("line {no}: {e}"))? },
+            ("C", "") => Step::Client {
+                conn,
+                line: content,
+            },
+            ("C", "raw") => Step::ClientRaw {
+                conn,
+                bytes: unescape(&content).map_err(|e| format!("line {no}: {e}"))?,
+            },
             ("S", "") if content == "..." => Step::Skip { conn },
-            ("S", "") => Step::Server { conn, expect: content },
+            ("S", "") => Step::Server {
+                conn,
+                expect: content,
+            },
             ("S", "*") => {
-                if let Some(Line { step: Step::Unordered { conn: c, expect }, .. }) = steps.last_mut()
+                if let Some(Line {
+                    step: Step::Unordered { conn: c, expect },
+                    ..
+                }) = steps.last_mut()
                     && *c == conn
                 {
                     expect.push(content);
                     continue;
                 }
-                Step::Unordered { conn, expect: vec![content] }
+                Step::Unordered {
+                    conn,
+                    expect: vec![content],
+                }
             }
             _ => return Err(format!("line {no}: unknown line kind {prefix:?}")),
         };
@@ -248,11 +307,24 @@ fn parse(source: &str) -> Result<ParsedScript, String> {
 
 fn directive(d: &str) -> Result<Step, String> {
     let words = tokenize(d)?;
-    let arg = |i: usize| words.get(i).cloned().ok_or_else(|| format!("@{d}: missing argument {i}"));
+    let arg = |i: usize| {
+        words
+            .get(i)
+            .cloned()
+            .ok_or_else(|| format!("@{d}: missing argument {i}"))
+    };
     match words.first().map(String::as_str) {
-        Some("user") => Ok(Step::User { name: arg(1)?, password: arg(2)? }),
-        Some("create") => Ok(Step::Create { user: arg(1)?, mailbox: arg(2)? }),
-        Some("sleep") => Ok(Step::Sleep(arg(1)?.parse().map_err(|e| format!("@sleep: {e}"))?)),
+        Some("user") => Ok(Step::User {
+            name: arg(1)?,
+            password: arg(2)?,
+        }),
+        Some("create") => Ok(Step::Create {
+            user: arg(1)?,
+            mailbox: arg(2)?,
+        }),
+        Some("sleep") => Ok(Step::Sleep(
+            arg(1)?.parse().map_err(|e| format!("@sleep: {e}"))?,
+        )),
         Some("closed") => {
             let n = match words.get(1) {
                 Some(n) => n.parse::<usize>().map_err(|e| format!("@closed: {e}"))?,
@@ -275,7 +347,13 @@ fn directive(d: &str) -> Result<Step, String> {
                     return Err(format!("@append: unknown option {opt:?}"));
                 }
             }
-            Ok(Step::Append { user: arg(1)?, mailbox: arg(2)?, file: arg(3)?, flags, date })
+            Ok(Step::Append {
+                user: arg(1)?,
+                mailbox: arg(2)?,
+                file: arg(3)?,
+                flags,
+                date,
+            })
         }
         _ => Err(format!("unknown directive @{d}")),
     }
@@ -372,7 +450,11 @@ struct Run<'a> {
 }
 
 fn label(side: &str, conn: usize) -> String {
-    if conn == 0 { format!("{side}:") } else { format!("{side}{}:", conn + 1) }
+    if conn == 0 {
+        format!("{side}:")
+    } else {
+        format!("{side}{}:", conn + 1)
+    }
 }
 
 impl Run<'_> {
@@ -389,7 +471,10 @@ impl Run<'_> {
             }
             self.drain_ready(c).await?;
             if let Some((l, _)) = self.conns[c].pending.front() {
-                return Err(format!(">> end of transcript: unexpected {} {l}\n", label("S", c)));
+                return Err(format!(
+                    ">> end of transcript: unexpected {} {l}\n",
+                    label("S", c)
+                ));
             }
         }
         Ok(())
@@ -401,10 +486,18 @@ impl Run<'_> {
                 self.server.add_user(name, password).await;
             }
             Step::Create { user, mailbox } => self.server.create_mailbox(user, mailbox, None).await,
-            Step::Append { user, mailbox, file, flags, date } => {
+            Step::Append {
+                user,
+                mailbox,
+                file,
+                flags,
+                date,
+            } => {
                 let content = self.fixture(file)?;
                 let date = date.as_deref().map(parse_date).transpose()?;
-                self.server.append_with(user, mailbox, content, parse_flags(flags), date).await;
+                self.server
+                    .append_with(user, mailbox, content, parse_flags(flags), date)
+                    .await;
             }
             Step::Sleep(ms) => tokio::time::sleep(Duration::from_millis(*ms)).await,
             Step::Closed(c) => self.expect_closed(*c).await?,
@@ -420,7 +513,12 @@ impl Run<'_> {
             Step::ClientRaw { conn, bytes } => {
                 let c = *conn;
                 self.open(c, false).await?;
-                let _ = writeln!(self.log, "   {} {}", label("Craw", c), oracle::escape(bytes));
+                let _ = writeln!(
+                    self.log,
+                    "   {} {}",
+                    label("Craw", c),
+                    oracle::escape(bytes)
+                );
                 self.conn(c)?.send_raw(bytes).await;
             }
             Step::Skip { conn } => {
@@ -441,7 +539,10 @@ impl Run<'_> {
     }
 
     fn conn(&mut self, c: usize) -> Result<&mut TestConn, String> {
-        self.conns[c].conn.as_mut().ok_or_else(|| "connection not open".to_string())
+        self.conns[c]
+            .conn
+            .as_mut()
+            .ok_or_else(|| "connection not open".to_string())
     }
 
     /// Open connection `c` if needed; the greeting is matched when the first line is S:.
@@ -449,7 +550,9 @@ impl Run<'_> {
         if self.conns[c].conn.is_some() {
             return Ok(());
         }
-        let stream = TcpStream::connect(self.server.addr()).await.map_err(|e| format!("connect: {e}"))?;
+        let stream = TcpStream::connect(self.server.addr())
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
         self.conns[c].conn = Some(TestConn::without_greeting(stream));
         let _ = writeln!(self.log, "   -- connection {} opened", c + 1);
         self.fill(c).await?;
@@ -486,10 +589,16 @@ impl Run<'_> {
             if is_sync {
                 st.awaiting_continuation = true;
                 let next_is_plus = rest.iter().find_map(|l| match &l.step {
-                    Step::Server { conn, .. } | Step::Skip { conn } | Step::Unordered { conn, .. } if *conn == c => {
+                    Step::Server { conn, .. }
+                    | Step::Skip { conn }
+                    | Step::Unordered { conn, .. }
+                        if *conn == c =>
+                    {
                         Some(true)
                     }
-                    Step::Client { conn, .. } | Step::ClientRaw { conn, .. } if *conn == c => Some(false),
+                    Step::Client { conn, .. } | Step::ClientRaw { conn, .. } if *conn == c => {
+                        Some(false)
+                    }
                     _ => None,
                 });
                 let next_is_plus = next_is_plus.filter(|&is_server| is_server);
@@ -524,8 +633,13 @@ impl Run<'_> {
     /// Move responses that arrive within `SETTLE_MILLIS` into `pending`.
     async fn drain_ready(&mut self, c: usize) -> Result<(), String> {
         loop {
-            let Some(conn) = self.conns[c].conn.as_mut() else { return Ok(()) };
-            match conn.next_raw_within(Duration::from_millis(SETTLE_MILLIS)).await {
+            let Some(conn) = self.conns[c].conn.as_mut() else {
+                return Ok(());
+            };
+            match conn
+                .next_raw_within(Duration::from_millis(SETTLE_MILLIS))
+                .await
+            {
                 Ok(raw) => self.push_response(c, raw)?,
                 Err(_) => return Ok(()),
             }
@@ -534,7 +648,11 @@ impl Run<'_> {
 
     fn push_response(&mut self, c: usize, raw: Vec<u8>) -> Result<(), String> {
         let st = &mut self.conns[c];
-        let checked = if st.greeted { oracle::check_response(&raw) } else { oracle::check_greeting(&raw) };
+        let checked = if st.greeted {
+            oracle::check_response(&raw)
+        } else {
+            oracle::check_greeting(&raw)
+        };
         st.greeted = true;
         if let Err(e) = checked {
             let _ = writeln!(self.log, "!! {} {}", label("S", c), oracle::escape(&raw));
@@ -552,7 +670,10 @@ impl Run<'_> {
         if self.conns[c].pending.is_empty() {
             self.fill(c).await?;
         }
-        self.conns[c].pending.pop_front().ok_or_else(|| "no line".to_string())
+        self.conns[c]
+            .pending
+            .pop_front()
+            .ok_or_else(|| "no line".to_string())
     }
 
     /// Drop the rest of the response whose first line was just taken.
@@ -573,7 +694,8 @@ impl Run<'_> {
                 let _ = writeln!(self.log, "   {} {actual}", label("S", c));
                 let st = &mut self.conns[c];
                 st.skipping = false;
-                if st.awaiting_continuation && !actual.starts_with('+') && !actual.starts_with('*') {
+                if st.awaiting_continuation && !actual.starts_with('+') && !actual.starts_with('*')
+                {
                     // RFC 9051 §7.5: instead of "+" the server may refuse the literal with
                     // the command's tagged response; its data is then never sent.
                     st.literal_left = 0;
@@ -596,7 +718,10 @@ impl Run<'_> {
         let mut left: Vec<&String> = expect.iter().collect();
         while !left.is_empty() {
             let (actual, first) = self.next_line(c).await?;
-            let hit = left.iter().enumerate().find_map(|(i, e)| match_line(e, &actual, &self.caps).map(|n| (i, n)));
+            let hit = left
+                .iter()
+                .enumerate()
+                .find_map(|(i, e)| match_line(e, &actual, &self.caps).map(|n| (i, n)));
             if let Some((i, new)) = hit {
                 self.caps.extend(new);
                 left.remove(i);
@@ -612,7 +737,11 @@ impl Run<'_> {
             return Err(format!(
                 "{} expected one of (any order):\n{}\n   actual: {actual}\n",
                 label("S*", c),
-                wanted.iter().map(|w| format!("     {w}")).collect::<Vec<_>>().join("\n")
+                wanted
+                    .iter()
+                    .map(|w| format!("     {w}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             ));
         }
         self.conns[c].skipping = false;
@@ -621,7 +750,10 @@ impl Run<'_> {
 
     async fn expect_closed(&mut self, c: usize) -> Result<(), String> {
         if let Some((l, _)) = self.conns[c].pending.pop_front() {
-            return Err(format!("expected connection {} closed, but the server sent: {l}", c + 1));
+            return Err(format!(
+                "expected connection {} closed, but the server sent: {l}",
+                c + 1
+            ));
         }
         match self.conn(c)?.next_raw().await {
             Err(e) if e == "connection closed" => {
@@ -629,7 +761,11 @@ impl Run<'_> {
                 Ok(())
             }
             Err(e) => Err(format!("expected connection {} closed: {e}", c + 1)),
-            Ok(raw) => Err(format!("expected connection {} closed, but the server sent: {}", c + 1, oracle::escape(&raw))),
+            Ok(raw) => Err(format!(
+                "expected connection {} closed, but the server sent: {}",
+                c + 1,
+                oracle::escape(&raw)
+            )),
         }
     }
 
@@ -641,7 +777,11 @@ impl Run<'_> {
                 Seg::Text(t) => out.push_str(&t),
                 Seg::Capture(name) => match self.caps.get(&name) {
                     Some(v) => out.push_str(v),
-                    None => return Err(format!("${name} used before it was captured (write $$ for a literal $)")),
+                    None => {
+                        return Err(format!(
+                            "${name} used before it was captured (write $$ for a literal $)"
+                        ));
+                    }
                 },
             }
         }
@@ -655,14 +795,20 @@ impl Run<'_> {
             candidates.push(a.join(file));
             candidates.push(a.join("fixtures").join(file));
         }
-        let found = candidates.iter().find(|p| p.is_file()).ok_or_else(|| format!("fixture {file:?} not found"))?;
+        let found = candidates
+            .iter()
+            .find(|p| p.is_file())
+            .ok_or_else(|| format!("fixture {file:?} not found"))?;
         let bytes = std::fs::read(found).map_err(|e| format!("read {}: {e}", found.display()))?;
         Ok(crlf(&bytes))
     }
 }
 
 fn mismatch(c: usize, expect: &str, actual: &str) -> String {
-    format!("{} expected: {expect}\n   actual:   {actual}\n", label("S", c))
+    format!(
+        "{} expected: {expect}\n   actual:   {actual}\n",
+        label("S", c)
+    )
 }
 
 /// Bare LF line ends become CRLF (fixtures are stored with LF; IMAP messages use CRLF).
@@ -738,7 +884,11 @@ fn is_token_char(c: char) -> bool {
 
 /// Match an expected line against an actual one: exact, except a final `~` (any rest) and
 /// `$name` captures. Returns the new captures on a match.
-fn match_line(expected: &str, actual: &str, caps: &HashMap<String, String>) -> Option<Vec<(String, String)>> {
+fn match_line(
+    expected: &str,
+    actual: &str,
+    caps: &HashMap<String, String>,
+) -> Option<Vec<(String, String)>> {
     let (pattern, any_rest) = match expected.strip_suffix('~') {
         Some(p) => (p, true),
         None => (expected, false),
@@ -755,7 +905,9 @@ fn match_line(expected: &str, actual: &str, caps: &HashMap<String, String>) -> O
                 pos += t.len();
             }
             Seg::Capture(name) => {
-                let known = caps.get(&name).or_else(|| new.iter().find(|(n, _)| *n == name).map(|(_, v)| v));
+                let known = caps
+                    .get(&name)
+                    .or_else(|| new.iter().find(|(n, _)| *n == name).map(|(_, v)| v));
                 if let Some(v) = known {
                     if !rest.starts_with(v.as_str()) {
                         return None;
@@ -790,13 +942,30 @@ mod tests {
         assert!(m("a1 OK ~", "a1 OK LOGIN completed").is_some());
         assert!(m("a1 OK ~", "a1 NO nope").is_none());
         assert_eq!(
-            m("* OK [UIDVALIDITY $uv] ~", "* OK [UIDVALIDITY 1234] UIDs valid"),
+            m(
+                "* OK [UIDVALIDITY $uv] ~",
+                "* OK [UIDVALIDITY 1234] UIDs valid"
+            ),
             Some(vec![("uv".into(), "1234".into())])
         );
         let mut caps = HashMap::new();
         caps.insert("uv".to_string(), "1234".to_string());
-        assert!(match_line("a OK [APPENDUID $uv 1] x", "a OK [APPENDUID 1234 1] x", &caps).is_some());
-        assert!(match_line("a OK [APPENDUID $uv 1] x", "a OK [APPENDUID 999 1] x", &caps).is_none());
+        assert!(
+            match_line(
+                "a OK [APPENDUID $uv 1] x",
+                "a OK [APPENDUID 1234 1] x",
+                &caps
+            )
+            .is_some()
+        );
+        assert!(
+            match_line(
+                "a OK [APPENDUID $uv 1] x",
+                "a OK [APPENDUID 999 1] x",
+                &caps
+            )
+            .is_none()
+        );
         assert!(m("* FLAGS (\\Seen $Forwarded)", "* FLAGS (\\Seen $Forwarded)").is_some());
         assert!(m("a FETCH $ (FLAGS)", "a FETCH $ (FLAGS)").is_some());
         assert!(m("* 1 FETCH (BINARY[] ~{3}", "* 1 FETCH (BINARY[] ~{3}").is_some());
@@ -821,7 +990,13 @@ mod tests {
     fn tokenize_quotes() {
         assert_eq!(
             tokenize(r#"append alice "My Box" f.eml date="17-Jul-1996 02:44:25 -0700""#).unwrap(),
-            vec!["append", "alice", "My Box", "f.eml", "date=17-Jul-1996 02:44:25 -0700"]
+            vec![
+                "append",
+                "alice",
+                "My Box",
+                "f.eml",
+                "date=17-Jul-1996 02:44:25 -0700"
+            ]
         );
         assert!(parse_date("17-Jul-1996 02:44:25 -0700").is_ok());
         assert!(parse_date("2024-01-02T03:04:05+01:00").is_ok());

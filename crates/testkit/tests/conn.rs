@@ -10,7 +10,9 @@ use loft_testkit::TestServer;
 async fn login_select_fetch() {
     let server = TestServer::start().await;
     server.add_user("alice", "secret").await;
-    let uid = server.append("alice", "INBOX", &b"Subject: hi\r\n\r\nhello\r\n"[..]).await;
+    let uid = server
+        .append("alice", "INBOX", &b"Subject: hi\r\n\r\nhello\r\n"[..])
+        .await;
     assert_eq!(uid.get(), 1);
 
     let mut tc = server.connect().await;
@@ -20,7 +22,10 @@ async fn login_select_fetch() {
     tc.ok("SELECT INBOX").await;
     tc.untagged_contains("* 1 EXISTS");
     let untagged = tc.ok("FETCH 1 (UID BODY.PEEK[TEXT])").await;
-    assert_eq!(untagged, vec!["* 1 FETCH (UID 1 BODY[TEXT] {7}\r\nhello\r\n)".to_string()]);
+    assert_eq!(
+        untagged,
+        vec!["* 1 FETCH (UID 1 BODY[TEXT] {7}\r\nhello\r\n)".to_string()]
+    );
     tc.bad("FETCH 0 FLAGS").await;
 }
 
@@ -28,8 +33,13 @@ async fn login_select_fetch() {
 async fn append_with_flags_and_idle() {
     let server = TestServer::start().await;
     server.add_user("bob", "pw").await;
-    let seen = Flags { bits: Flags::SEEN, keywords: vec!["$Label".into()] };
-    server.append_with("bob", "INBOX", &b"Subject: a\r\n\r\na\r\n"[..], seen, None).await;
+    let seen = Flags {
+        bits: Flags::SEEN,
+        keywords: vec!["$Label".into()],
+    };
+    server
+        .append_with("bob", "INBOX", &b"Subject: a\r\n\r\na\r\n"[..], seen, None)
+        .await;
 
     let mut c1 = server.login("bob", "pw").await;
     c1.ok("SELECT INBOX").await;

@@ -26,21 +26,37 @@ const ACCOUNT_TABLES: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_node_routes_accounts_over_two_clusters() {
-    let start = || tokio::task::spawn_blocking(|| TestCluster::start().expect("start a throw-away PostgreSQL cluster"));
+    let start = || {
+        tokio::task::spawn_blocking(|| {
+            TestCluster::start().expect("start a throw-away PostgreSQL cluster")
+        })
+    };
     let (a, b) = tokio::join!(start(), start());
     let (a, b) = (a.unwrap(), b.unwrap());
     let directory = a.create_database().await;
     let urls = [a.create_database().await, b.create_database().await];
-    let pg = |url: &str| PgSettings { pool_size: 4, ..PgSettings::new(url) };
+    let pg = |url: &str| PgSettings {
+        pool_size: 4,
+        ..PgSettings::new(url)
+    };
     let settings = RoutedSettings {
         directory: pg(&directory),
         clusters: vec![
-            ClusterSettings { id: 0, pg: pg(&urls[0]), accepts_new_accounts: true },
-            ClusterSettings { id: 1, pg: pg(&urls[1]), accepts_new_accounts: true },
+            ClusterSettings {
+                id: 0,
+                pg: pg(&urls[0]),
+                accepts_new_accounts: true,
+            },
+            ClusterSettings {
+                id: 1,
+                pg: pg(&urls[1]),
+                accepts_new_accounts: true,
+            },
         ],
     };
     let store = Arc::new(RoutedStore::open(&settings).await.unwrap());
-    let server = TestServer::with_store(store.clone(), test_config(), tempfile::tempdir().unwrap()).await;
+    let server =
+        TestServer::with_store(store.clone(), test_config(), tempfile::tempdir().unwrap()).await;
 
     // The emptiest cluster takes each new account: they alternate.
     let users = ["alice", "bob", "carol", "dave"];
@@ -57,11 +73,15 @@ async fn one_node_routes_accounts_over_two_clusters() {
     for (n, u) in users.iter().enumerate() {
         let mut c = server.login(u, "secret").await;
         let body = format!("From: {u}@example.com\r\nSubject: hello {u}\r\n\r\nbody of {u}\r\n");
-        c.ok(&format!("APPEND INBOX {{{}+}}\r\n{body}", body.len())).await;
+        c.ok(&format!("APPEND INBOX {{{}+}}\r\n{body}", body.len()))
+            .await;
         c.ok("SELECT INBOX").await;
         c.untagged_contains("1 EXISTS");
         let r = c.ok("FETCH 1 (UID BODY[])").await;
-        assert!(r.iter().any(|l| l.contains(&format!("body of {u}"))), "{u}: {r:?}");
+        assert!(
+            r.iter().any(|l| l.contains(&format!("body of {u}"))),
+            "{u}: {r:?}"
+        );
         c.ok("STORE 1 +FLAGS (\\Flagged)").await;
         c.ok("CREATE Projects").await;
         c.ok("LOGOUT").await;
@@ -81,17 +101,33 @@ async fn one_node_routes_accounts_over_two_clusters() {
         };
         seen.insert(account);
     }
-    assert_eq!(seen, ids.iter().copied().collect(), "changes of every account, from both clusters");
+    assert_eq!(
+        seen,
+        ids.iter().copied().collect(),
+        "changes of every account, from both clusters"
+    );
 
     // Every row of an account lives on its cluster only.
     for (cluster, url) in urls.iter().enumerate() {
-        let own: Vec<i64> =
-            ids.iter().filter(|&&id| split_id(id).0 as usize == cluster).map(|&id| split_id(id).1.0).collect();
+        let own: Vec<i64> = ids
+            .iter()
+            .filter(|&&id| split_id(id).0 as usize == cluster)
+            .map(|&id| split_id(id).1.0)
+            .collect();
         for table in ACCOUNT_TABLES {
-            let held = TestCluster::query_i64(url, &format!("SELECT DISTINCT account_id FROM {table}")).await;
-            assert!(held.iter().all(|id| own.contains(id)), "cluster {cluster}, {table}: {held:?} (own: {own:?})");
+            let held =
+                TestCluster::query_i64(url, &format!("SELECT DISTINCT account_id FROM {table}"))
+                    .await;
+            assert!(
+                held.iter().all(|id| own.contains(id)),
+                "cluster {cluster}, {table}: {held:?} (own: {own:?})"
+            );
             if ["accounts", "mailboxes", "blobs", "messages"].contains(table) {
-                assert_eq!(held.len(), own.len(), "cluster {cluster}, {table}: {held:?}");
+                assert_eq!(
+                    held.len(),
+                    own.len(),
+                    "cluster {cluster}, {table}: {held:?}"
+                );
             }
         }
         let names = TestCluster::query_i64(url, "SELECT count(*) FROM accounts").await;
@@ -99,9 +135,16 @@ async fn one_node_routes_accounts_over_two_clusters() {
     }
     // The directory names each account's cluster, and nothing disagrees.
     for (u, id) in users.iter().zip(&ids) {
-        assert_eq!(store.cluster_of_name(u).await.unwrap(), Some(split_id(*id).0));
+        assert_eq!(
+            store.cluster_of_name(u).await.unwrap(),
+            Some(split_id(*id).0)
+        );
     }
-    assert!(store.check().await.unwrap().is_empty(), "{:?}", store.check().await.unwrap());
+    assert!(
+        store.check().await.unwrap().is_empty(),
+        "{:?}",
+        store.check().await.unwrap()
+    );
     drop(server);
     a.stop();
     b.stop();

@@ -60,7 +60,10 @@ async fn mismatch_shows_dialogue_and_line() {
     );
     let err = run_transcript(&path).await.expect_err("must fail");
     assert!(err.contains("   C: a1 LOGIN alice secret"), "{err}");
-    assert!(err.contains(">> line 5: S: expected: a2 NO this is wrong"), "{err}");
+    assert!(
+        err.contains(">> line 5: S: expected: a2 NO this is wrong"),
+        "{err}"
+    );
     assert!(err.contains("   actual:   a2 OK"), "{err}");
 }
 
@@ -101,9 +104,15 @@ async fn unexpected_extra_response_fails() {
 
 #[tokio::test]
 async fn skip_marker() {
-    let (_dir, path) = transcript("skip.t", "# skip: waiting for a fix\nC: a1 NOOP\nS: a1 BAD never\n");
+    let (_dir, path) = transcript(
+        "skip.t",
+        "# skip: waiting for a fix\nC: a1 NOOP\nS: a1 BAD never\n",
+    );
     if std::env::var_os(loft_testkit::transcript::RUN_SKIPPED_ENV).is_none() {
-        assert_eq!(run_transcript(&path).await, Ok(Outcome::Skipped("waiting for a fix".into())));
+        assert_eq!(
+            run_transcript(&path).await,
+            Ok(Outcome::Skipped("waiting for a fix".into()))
+        );
     }
 }
 

@@ -6,5 +6,7 @@ use loft_testkit::{Backend, imap_transcripts_dir, run_all_transcripts_on};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_transcript_on_postgres() {
-    run_all_transcripts_on(Backend::Postgres, &imap_transcripts_dir()).await.assert_ok();
+    run_all_transcripts_on(Backend::Postgres, &imap_transcripts_dir())
+        .await
+        .assert_ok();
 }

@@ -480,7 +480,10 @@ pub(crate) fn salted_password(password: &[u8], salt: &[u8], iterations: u32) -> 
 /// unassigned code points), are used as they are, as RFC 5802 §2.2 allows ("the
 /// string SHOULD be used as is" when normalization is not possible) — Dovecot does the same.
 pub(crate) fn normalize(password: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    match std::str::from_utf8(password).ok().and_then(|s| stringprep::saslprep(s).ok()) {
+    match std::str::from_utf8(password)
+        .ok()
+        .and_then(|s| stringprep::saslprep(s).ok())
+    {
         Some(std::borrow::Cow::Owned(prepped)) => std::borrow::Cow::Owned(prepped.into_bytes()),
         _ => std::borrow::Cow::Borrowed(password),
     }
@@ -1168,6 +1171,9 @@ except Exception as e:
         assert_eq!(&*normalize(b"\xff\xfe"), b"\xff\xfe");
         assert_eq!(&*normalize("a\u{0007}".as_bytes()), "a\u{0007}".as_bytes());
         let salt = b"salt";
-        assert_eq!(salted_password("\u{2168}".as_bytes(), salt, 2), salted_password(b"IX", salt, 2));
+        assert_eq!(
+            salted_password("\u{2168}".as_bytes(), salt, 2),
+            salted_password(b"IX", salt, 2)
+        );
     }
 }

@@ -5,7 +5,10 @@
 //! a server need not fetch remote URLs; anything else is `NO [BADURL url]`).
 use std::borrow::Cow;
 
-use loft_proto_imap::{AppendMessage, CatenatePart, Code, Flag, MailboxArg, Partial, Section, SectionText, writer::render_set};
+use loft_proto_imap::{
+    AppendMessage, CatenatePart, Code, Flag, MailboxArg, Partial, Section, SectionText,
+    writer::render_set,
+};
 use loft_store::{Flags, NewMessage, Uid};
 
 use super::{CmdError, CmdResult, Done};
@@ -44,12 +47,17 @@ pub async fn handle(
 
 /// One append-message (also REPLACE's, RFC 8508 §4.2) as the store takes it: CATENATE
 /// parts joined, size and UTF-8 rules checked.
-pub(crate) async fn new_message(s: &mut Session, msg: AppendMessage) -> Result<NewMessage, CmdError> {
+pub(crate) async fn new_message(
+    s: &mut Session,
+    msg: AppendMessage,
+) -> Result<NewMessage, CmdError> {
     let limit = s.ctx.config.max_literal_bytes;
     let too_big = || CmdError::no_code(Code::TooBig, "Message larger than APPENDLIMIT");
     if msg.is_utf8 && !s.enabled.utf8_accept {
         // RFC 6855 §4: the UTF8 data extension is part of UTF8=ACCEPT.
-        return Err(CmdError::bad("UTF8 append data requires ENABLE UTF8=ACCEPT"));
+        return Err(CmdError::bad(
+            "UTF8 append data requires ENABLE UTF8=ACCEPT",
+        ));
     }
     let content = match msg.catenate {
         None => msg.content,
@@ -58,7 +66,9 @@ pub(crate) async fn new_message(s: &mut Session, msg: AppendMessage) -> Result<N
             for part in parts {
                 let data: Cow<'_, [u8]> = match &part {
                     CatenatePart::Text { is_utf8: true, .. } if !s.enabled.utf8_accept => {
-                        return Err(CmdError::bad("UTF8 append data requires ENABLE UTF8=ACCEPT"));
+                        return Err(CmdError::bad(
+                            "UTF8 append data requires ENABLE UTF8=ACCEPT",
+                        ));
                     }
                     CatenatePart::Text { data, .. } => Cow::Borrowed(data.as_slice()),
                     CatenatePart::Url(url) => Cow::Owned(fetch_url(s, url).await?),
@@ -83,9 +93,15 @@ pub(crate) async fn new_message(s: &mut Session, msg: AppendMessage) -> Result<N
     if !msg.is_utf8 && !s.enabled.is_utf8() && has_8bit_header(&content) {
         // RFC 6855 §4: a client that has not enabled UTF8=ACCEPT may not append 8-bit
         // header fields (IMAP4rev2 clients may: RFC 9051 §6.3.12 takes UTF-8 headers).
-        return Err(CmdError::no("8-bit header fields need ENABLE UTF8=ACCEPT and UTF8 append data"));
+        return Err(CmdError::no(
+            "8-bit header fields need ENABLE UTF8=ACCEPT and UTF8 append data",
+        ));
     }
-    Ok(NewMessage { flags: to_store_flags(&msg.flags)?, internal_date: msg.date, content })
+    Ok(NewMessage {
+        flags: to_store_flags(&msg.flags)?,
+        internal_date: msg.date,
+        content,
+    })
 }
 
 /// The header block (up to the first empty line) holds a byte with the high bit set.
@@ -106,26 +122,40 @@ async fn fetch_url(s: &mut Session, url: &str) -> Result<Vec<u8>, CmdError> {
     let account = s.account_id()?;
     let parsed = ImapUrl::parse(url).ok_or_else(bad)?;
     if let Some(user) = &parsed.user
-        && s.account.as_ref().is_none_or(|a| !a.name.eq_ignore_ascii_case(user))
+        && s.account
+            .as_ref()
+            .is_none_or(|a| !a.name.eq_ignore_ascii_case(user))
     {
         return Err(bad());
     }
     let store = s.ctx.store.clone();
     let mailbox = match &parsed.mailbox {
         Some(name) => {
-            let name = s.decode_mailbox(&MailboxArg(name.clone())).map_err(|_| bad())?;
+            let name = s
+                .decode_mailbox(&MailboxArg(name.clone()))
+                .map_err(|_| bad())?;
             store.mailbox(account, &name).await?.ok_or_else(bad)?
         }
-        None => s.selected.as_ref().map(|sel| sel.mailbox.clone()).ok_or_else(bad)?,
+        None => s
+            .selected
+            .as_ref()
+            .map(|sel| sel.mailbox.clone())
+            .ok_or_else(bad)?,
     };
-    if parsed.uid_validity.is_some_and(|v| v != mailbox.uid_validity.get()) {
+    if parsed
+        .uid_validity
+        .is_some_and(|v| v != mailbox.uid_validity.get())
+    {
         return Err(bad());
     }
     let uid = Uid::new(parsed.uid).ok_or_else(bad)?;
     let records = store.records(account, mailbox.id, &[uid]).await?;
     let record = records.first().ok_or_else(bad)?;
     let raw = store.blob(account, &record.blob).await?;
-    let data = record.parsed.section(&raw, &parsed.section).ok_or_else(bad)?;
+    let data = record
+        .parsed
+        .section(&raw, &parsed.section)
+        .ok_or_else(bad)?;
     Ok(super::fetch::apply_partial(&data, &parsed.partial).to_vec())
 }
 
@@ -167,11 +197,17 @@ impl ImapUrl {
                 let (k, v) = param.split_once('=')?;
                 match k.to_ascii_uppercase().as_str() {
                     "UID" => uid = Some(v.parse::<u32>().ok()?),
-                    "SECTION" => section = parse_section(&String::from_utf8(percent_decode(v)?).ok()?)?,
+                    "SECTION" => {
+                        section = parse_section(&String::from_utf8(percent_decode(v)?).ok()?)?
+                    }
                     "PARTIAL" => {
                         let (o, l) = v.split_once('.').unwrap_or((v, ""));
                         let offset = o.parse().ok()?;
-                        let length = if l.is_empty() { u32::MAX } else { l.parse().ok()? };
+                        let length = if l.is_empty() {
+                            u32::MAX
+                        } else {
+                            l.parse().ok()?
+                        };
                         partial = Some(Partial { offset, length });
                     }
                     _ => return None,
@@ -188,13 +224,22 @@ impl ImapUrl {
                 return None;
             }
         }
-        Some(ImapUrl { user, mailbox, uid_validity, uid: uid?, section, partial })
+        Some(ImapUrl {
+            user,
+            mailbox,
+            uid_validity,
+            uid: uid?,
+            section,
+            partial,
+        })
     }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &s[prefix.len()..])
+    (s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &s[prefix.len()..])
 }
 
 fn percent_decode(s: &str) -> Option<Vec<u8>> {
@@ -228,7 +273,12 @@ fn parse_section(s: &str) -> Option<Section> {
     }
     let upper = rest.to_ascii_uppercase();
     let fields = |prefix: &str| -> Option<Vec<String>> {
-        let list = upper.strip_prefix(prefix)?.trim().strip_prefix('(')?.strip_suffix(')')?.to_string();
+        let list = upper
+            .strip_prefix(prefix)?
+            .trim()
+            .strip_prefix('(')?
+            .strip_suffix(')')?
+            .to_string();
         Some(list.split_whitespace().map(str::to_string).collect())
     };
     let text = match upper.as_str() {
@@ -236,8 +286,12 @@ fn parse_section(s: &str) -> Option<Section> {
         "HEADER" => Some(SectionText::Header),
         "TEXT" => Some(SectionText::Text),
         "MIME" if !part.is_empty() => Some(SectionText::Mime),
-        _ if upper.starts_with("HEADER.FIELDS.NOT") => Some(SectionText::HeaderFieldsNot(fields("HEADER.FIELDS.NOT")?)),
-        _ if upper.starts_with("HEADER.FIELDS") => Some(SectionText::HeaderFields(fields("HEADER.FIELDS")?)),
+        _ if upper.starts_with("HEADER.FIELDS.NOT") => {
+            Some(SectionText::HeaderFieldsNot(fields("HEADER.FIELDS.NOT")?))
+        }
+        _ if upper.starts_with("HEADER.FIELDS") => {
+            Some(SectionText::HeaderFields(fields("HEADER.FIELDS")?))
+        }
         _ => return None,
     };
     Some(Section { part, text })
@@ -269,20 +323,49 @@ mod tests {
 
     #[test]
     fn urls() {
-        let u = ImapUrl::parse("/INBOX;UIDVALIDITY=385759045/;UID=20/;SECTION=1.TEXT/;PARTIAL=0.100").unwrap();
+        let u =
+            ImapUrl::parse("/INBOX;UIDVALIDITY=385759045/;UID=20/;SECTION=1.TEXT/;PARTIAL=0.100")
+                .unwrap();
         assert_eq!(u.mailbox.as_deref(), Some(&b"INBOX"[..]));
         assert_eq!(u.uid_validity, Some(385759045));
         assert_eq!(u.uid, 20);
-        assert_eq!(u.section, Section { part: vec![1], text: Some(SectionText::Text) });
-        assert_eq!(u.partial, Some(Partial { offset: 0, length: 100 }));
+        assert_eq!(
+            u.section,
+            Section {
+                part: vec![1],
+                text: Some(SectionText::Text)
+            }
+        );
+        assert_eq!(
+            u.partial,
+            Some(Partial {
+                offset: 0,
+                length: 100
+            })
+        );
         let u = ImapUrl::parse("imap://bob@example.org/Drafts%20old/;uid=3").unwrap();
         assert_eq!(u.user.as_deref(), Some("bob"));
         assert_eq!(u.mailbox.as_deref(), Some(&b"Drafts old"[..]));
-        assert_eq!(ImapUrl::parse(";UID=5").map(|u| (u.mailbox, u.uid)), Some((None, 5)));
-        for bad in ["", "/INBOX", "/INBOX/;UID=x", "/INBOX/;UID=1/;FOO=2", "/INBOX/;UID=1/;SECTION=0"] {
+        assert_eq!(
+            ImapUrl::parse(";UID=5").map(|u| (u.mailbox, u.uid)),
+            Some((None, 5))
+        );
+        for bad in [
+            "",
+            "/INBOX",
+            "/INBOX/;UID=x",
+            "/INBOX/;UID=1/;FOO=2",
+            "/INBOX/;UID=1/;SECTION=0",
+        ] {
             assert_eq!(ImapUrl::parse(bad), None, "{bad}");
         }
-        assert_eq!(parse_section("HEADER.FIELDS (SUBJECT FROM)").unwrap().text, Some(SectionText::HeaderFields(vec!["SUBJECT".into(), "FROM".into()])));
+        assert_eq!(
+            parse_section("HEADER.FIELDS (SUBJECT FROM)").unwrap().text,
+            Some(SectionText::HeaderFields(vec![
+                "SUBJECT".into(),
+                "FROM".into()
+            ]))
+        );
     }
 
     #[test]

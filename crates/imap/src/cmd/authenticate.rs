@@ -14,8 +14,13 @@ use crate::Session;
 
 pub async fn handle(s: &mut Session, mechanism: String, initial: Option<Vec<u8>>) -> CmdResult {
     let initial = initial.map(Secret::new);
-    let bindings = s.tls_info.as_ref().map(|t| t.channel_bindings()).unwrap_or_default();
-    let is_token_mechanism = sasl::oauth::is_token_mechanism(&mechanism) && s.ctx.config.oauth.is_some();
+    let bindings = s
+        .tls_info
+        .as_ref()
+        .map(|t| t.channel_bindings())
+        .unwrap_or_default();
+    let is_token_mechanism =
+        sasl::oauth::is_token_mechanism(&mechanism) && s.ctx.config.oauth.is_some();
     // RFC 7628 §5: a bearer token is as good as a password to whoever sees it.
     let is_cleartext_mechanism = is_token_mechanism
         || mechanism.eq_ignore_ascii_case(sasl::PLAIN)
@@ -59,17 +64,25 @@ pub async fn handle(s: &mut Session, mechanism: String, initial: Option<Vec<u8>>
                 let creds = match s.ctx.store.account(&user).await? {
                     Some(account) => {
                         let settings = s.ctx.store.auth_settings(account.id).await?;
-                        let scram = settings.scram_sha256.as_deref().and_then(|t| ScramCreds::parse(t).ok());
+                        let scram = settings
+                            .scram_sha256
+                            .as_deref()
+                            .and_then(|t| ScramCreds::parse(t).ok());
                         if settings.app_passwords_only {
                             // SCRAM proves the main password: refused like LOGIN with it.
                             refusal = Some("main password refused: app passwords only");
                             None
                         } else {
                             if scram.is_none() {
-                                refusal = Some("no SCRAM credentials (log in once with PLAIN or reset the password)");
+                                refusal = Some(
+                                    "no SCRAM credentials (log in once with PLAIN or reset the password)",
+                                );
                             }
                             scram_account = Some(account.clone());
-                            Some(StoredCreds { argon2_hash: None, scram_sha256: scram })
+                            Some(StoredCreds {
+                                argon2_hash: None,
+                                scram_sha256: scram,
+                            })
                         }
                     }
                     None => None,
@@ -77,24 +90,41 @@ pub async fn handle(s: &mut Session, mechanism: String, initial: Option<Vec<u8>>
                 authcid = Some(user);
                 mech.provide_credentials(creds)
             }
-            Step::VerifyPassword { authcid, authzid: _, password } => {
+            Step::VerifyPassword {
+                authcid,
+                authzid: _,
+                password,
+            } => {
                 // The mechanism already refused any authzid other than authcid.
                 login::check_password(s, name, authcid.as_bytes(), password).await?;
                 return Ok(completed(s));
             }
-            Step::VerifyToken { authzid, token } => match check_token(s, name, authzid, token).await? {
-                None => return Ok(completed(s)),
-                Some(no) => {
-                    token_refusal = Some(no);
-                    let challenge = s.ctx.config.oauth.as_ref().map(|o| o.error_challenge()).unwrap_or_default();
-                    mech.reject_token(challenge)
+            Step::VerifyToken { authzid, token } => {
+                match check_token(s, name, authzid, token).await? {
+                    None => return Ok(completed(s)),
+                    Some(no) => {
+                        token_refusal = Some(no);
+                        let challenge = s
+                            .ctx
+                            .config
+                            .oauth
+                            .as_ref()
+                            .map(|o| o.error_challenge())
+                            .unwrap_or_default();
+                        mech.reject_token(challenge)
+                    }
                 }
-            },
+            }
             // RFC 7628 §3.2.3: the client acknowledged the error challenge; now the NO.
             Step::Failed(SaslError::InvalidToken) if token_refusal.is_some() => {
-                return Err(token_refusal.take().unwrap_or_else(|| CmdError::no("Authentication failed")));
+                return Err(token_refusal
+                    .take()
+                    .unwrap_or_else(|| CmdError::no("Authentication failed")));
             }
-            Step::Done { authcid: user, authzid: _ } => {
+            Step::Done {
+                authcid: user,
+                authzid: _,
+            } => {
                 return match scram_account.take() {
                     Some(account) if account.name.eq_ignore_ascii_case(&user) => {
                         succeed(s, account, name, "scram").await?;
@@ -107,8 +137,17 @@ pub async fn handle(s: &mut Session, mechanism: String, initial: Option<Vec<u8>>
             Step::Failed(SaslError::AuthorizationFailed) => {
                 // RFC 5530 AUTHORIZATIONFAILED: right credentials maybe, but not allowed to
                 // act as the requested authzid. Counts as a failure all the same.
-                let _ = fail(s, authcid.as_deref(), name, "authorization identity refused").await;
-                return Err(CmdError::no_code(Code::AuthorizationFailed, "Not authorized to act as another user"));
+                let _ = fail(
+                    s,
+                    authcid.as_deref(),
+                    name,
+                    "authorization identity refused",
+                )
+                .await;
+                return Err(CmdError::no_code(
+                    Code::AuthorizationFailed,
+                    "Not authorized to act as another user",
+                ));
             }
             // RFC 9051 §6.2.2: BAD for a response that is not a valid message of the
             // mechanism; no credential was tried, so nothing to count.
@@ -117,9 +156,12 @@ pub async fn handle(s: &mut Session, mechanism: String, initial: Option<Vec<u8>>
             }
             Step::Failed(e) => {
                 let reason = match (&e, refusal) {
-                    (SaslError::UnknownUser | SaslError::NoScramCredentials | SaslError::InvalidProof, Some(r)) => {
-                        r.to_string()
-                    }
+                    (
+                        SaslError::UnknownUser
+                        | SaslError::NoScramCredentials
+                        | SaslError::InvalidProof,
+                        Some(r),
+                    ) => r.to_string(),
                     (SaslError::UnknownUser, None) => "unknown user".to_string(),
                     (SaslError::InvalidProof, None) => "wrong password".to_string(),
                     _ => e.to_string(),
@@ -142,29 +184,48 @@ async fn check_token(
     token: Secret<String>,
 ) -> Result<Option<CmdError>, CmdError> {
     let Some(oauth) = s.ctx.config.oauth.clone() else {
-        return Ok(Some(fail(s, authzid.as_deref(), mechanism, "oauth not configured").await));
+        return Ok(Some(
+            fail(s, authzid.as_deref(), mechanism, "oauth not configured").await,
+        ));
     };
     let identity = match oauth.validate(token.expose()) {
         Ok(identity) => identity,
-        Err(e) => return Ok(Some(fail(s, authzid.as_deref(), mechanism, &e.to_string()).await)),
+        Err(e) => {
+            return Ok(Some(
+                fail(s, authzid.as_deref(), mechanism, &e.to_string()).await,
+            ));
+        }
     };
     // RFC 7628 §3.1: the authzid (XOAUTH2: `user=`) must be the user the token was issued to.
     if let Some(user) = &authzid
         && !user.eq_ignore_ascii_case(&identity.username)
     {
-        return Ok(Some(fail(s, Some(user), mechanism, "token issued to another user").await));
+        return Ok(Some(
+            fail(s, Some(user), mechanism, "token issued to another user").await,
+        ));
     }
     match s.ctx.store.account(&identity.username).await? {
         Some(account) => {
             succeed(s, account, mechanism, "token").await?;
             Ok(None)
         }
-        None => Ok(Some(fail(s, Some(&identity.username), mechanism, "token names an unknown account").await)),
+        None => Ok(Some(
+            fail(
+                s,
+                Some(&identity.username),
+                mechanism,
+                "token names an unknown account",
+            )
+            .await,
+        )),
     }
 }
 
 fn completed(s: &Session) -> Done {
-    Done::with_code(Code::Capability(crate::capabilities::capabilities(s)), "AUTHENTICATE completed")
+    Done::with_code(
+        Code::Capability(crate::capabilities::capabilities(s)),
+        "AUTHENTICATE completed",
+    )
 }
 
 /// Send a challenge and read the client's answer. RFC 9051 §6.2.2: `*` cancels the
@@ -179,5 +240,7 @@ async fn challenge(s: &mut Session, challenge: &[u8]) -> Result<Secret<Vec<u8>>,
 }
 
 fn decode(line: &[u8]) -> Result<Secret<Vec<u8>>, CmdError> {
-    sasl::decode_response(line).map(Secret::new).map_err(|_| CmdError::bad("Invalid base64 in SASL response"))
+    sasl::decode_response(line)
+        .map(Secret::new)
+        .map_err(|_| CmdError::bad("Invalid base64 in SASL response"))
 }

@@ -10,7 +10,9 @@ use crate::compress::{DeflateStream, InflateBudget, inflate_limit};
 pub async fn handle(s: &mut Session, mechanism: String) -> CmdResult {
     if mechanism != "DEFLATE" {
         // RFC 4978 §3: an unknown mechanism is a syntax error.
-        return Err(CmdError::bad(format!("Unsupported compression mechanism {mechanism}")));
+        return Err(CmdError::bad(format!(
+            "Unsupported compression mechanism {mechanism}"
+        )));
     }
     if s.inflate_budget.is_some() {
         // RFC 4978 §3: BAD when COMPRESS is already active (NO [COMPRESSIONACTIVE] is for
@@ -23,7 +25,10 @@ pub async fn handle(s: &mut Session, mechanism: String) -> CmdResult {
 
 /// Called by the session once the OK is on the wire.
 pub(crate) fn activate(s: &mut Session) {
-    let budget = InflateBudget::new(inflate_limit(s.ctx.config.max_literal_bytes, s.ctx.config.max_line_bytes));
+    let budget = InflateBudget::new(inflate_limit(
+        s.ctx.config.max_literal_bytes,
+        s.ctx.config.max_line_bytes,
+    ));
     s.inflate_budget = Some(budget.clone());
     s.wrap_stream(|inner, pending| Box::new(DeflateStream::new(inner, pending, budget)));
 }

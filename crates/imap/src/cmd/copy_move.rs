@@ -7,7 +7,13 @@ use super::{CmdError, CmdResult, Done};
 use crate::Session;
 use crate::selected::{self, sets::render_set};
 
-pub async fn handle(s: &mut Session, numbering: Numbering, set: SequenceSet, mailbox: MailboxArg, is_move: bool) -> CmdResult {
+pub async fn handle(
+    s: &mut Session,
+    numbering: Numbering,
+    set: SequenceSet,
+    mailbox: MailboxArg,
+    is_move: bool,
+) -> CmdResult {
     let name = s.decode_mailbox(&mailbox)?;
     let (account, sel) = selected::require(s)?;
     // MOVE expunges from the source, which a read-only selection must not do (RFC 6851 §3.3).
@@ -53,7 +59,11 @@ pub async fn handle(s: &mut Session, numbering: Numbering, set: SequenceSet, mai
     // RFC 4315 §3: the two sets list corresponding UIDs in the same order; both ascend
     // (pairs are sorted by source UID and destination UIDs are allocated in that order), so
     // both compact the same way.
-    let code = Code::CopyUid(result.uid_validity.get(), render_set(&src), render_set(&dst));
+    let code = Code::CopyUid(
+        result.uid_validity.get(),
+        render_set(&src),
+        render_set(&dst),
+    );
     if !is_move {
         return Ok(Done::with_code(code, verb));
     }
@@ -69,7 +79,10 @@ pub async fn handle(s: &mut Session, numbering: Numbering, set: SequenceSet, mai
         // view is brought up to date first so everything below it has been announced.
         s.sync_selected(true).await;
         if let Some(sel) = s.selected.as_ref() {
-            return Ok(Done::with_code(Code::HighestModSeq(sel.reportable_modseq().0), verb));
+            return Ok(Done::with_code(
+                Code::HighestModSeq(sel.reportable_modseq().0),
+                verb,
+            ));
         }
     }
     Ok(Done::ok(verb))

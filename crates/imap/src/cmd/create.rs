@@ -38,7 +38,8 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, special_use: Vec<Strin
             "Only one special-use attribute per mailbox",
         ));
     }
-    let id = s.ctx
+    let id = s
+        .ctx
         .store
         .create_mailbox(account, name, uses.first().copied())
         .await?;

@@ -56,15 +56,18 @@ pub fn uses_message_numbers(body: &CommandBody) -> bool {
     match body {
         C::Fetch(f) => is_seq(&f.numbering),
         C::Store(st) => is_seq(&st.numbering),
-        C::Copy { numbering, .. } | C::Move { numbering, .. } | C::Replace { numbering, .. } => is_seq(numbering),
+        C::Copy { numbering, .. } | C::Move { numbering, .. } | C::Replace { numbering, .. } => {
+            is_seq(numbering)
+        }
         C::Search(se) => is_seq(&se.numbering) || key_uses_numbers(&se.key),
         C::Sort(so) => is_seq(&so.numbering) || key_uses_numbers(&so.key),
         C::Thread(t) => is_seq(&t.numbering) || key_uses_numbers(&t.key),
         // The QRESYNC seq-match-data pairs message numbers with UIDs (RFC 7162 §3.2.5), so it
         // is refused as well (the reference implementation mox answers BAD [UIDREQUIRED]).
-        C::Select { params, .. } | C::Examine { params, .. } => {
-            params.qresync.as_ref().is_some_and(|q| q.seq_match.is_some())
-        }
+        C::Select { params, .. } | C::Examine { params, .. } => params
+            .qresync
+            .as_ref()
+            .is_some_and(|q| q.seq_match.is_some()),
         _ => false,
     }
 }

@@ -9,7 +9,9 @@
 //! store call is in progress while writing).
 use std::borrow::Cow;
 
-use loft_proto_imap::{Code, FetchAttr, FetchCommand, Numbering, Partial, ResponseWriter, Section, SectionText};
+use loft_proto_imap::{
+    Code, FetchAttr, FetchCommand, Numbering, Partial, ResponseWriter, Section, SectionText,
+};
 use loft_store::{FlagOp, Flags, MessageRecord, ModSeq, Uid};
 
 use super::{CmdError, CmdResult, Done};
@@ -61,15 +63,24 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
             // FETCH response.
             let ranges = sel.uid_ranges_unbounded(&cmd.set);
             let store = s.ctx.store.clone();
-            let gone = sel.vanished_earlier(store.as_ref(), account, since, &ranges).await?;
+            let gone = sel
+                .vanished_earlier(store.as_ref(), account, since, &ranges)
+                .await?;
             selected::write_vanished_earlier(&mut s.out, &gone);
         }
     }
-    let needs_record = attrs.iter().any(|a| !matches!(a, FetchAttr::Uid | FetchAttr::Flags | FetchAttr::ModSeq));
+    let needs_record = attrs
+        .iter()
+        .any(|a| !matches!(a, FetchAttr::Uid | FetchAttr::Flags | FetchAttr::ModSeq));
     let needs_blob = attrs.iter().any(needs_content);
     // THREADID and PREVIEW come from values derived at ingest; messages stored before those
     // existed need their bytes, except for PREVIEW (LAZY), which may answer NIL (RFC 8970 §4.1).
-    let needs_derived = attrs.iter().any(|a| matches!(a, FetchAttr::ThreadId | FetchAttr::Preview { is_lazy: false }));
+    let needs_derived = attrs.iter().any(|a| {
+        matches!(
+            a,
+            FetchAttr::ThreadId | FetchAttr::Preview { is_lazy: false }
+        )
+    });
     // RFC 9051 §6.4.5: BODY[...] (not .PEEK), BINARY[...] (not .PEEK), RFC822 and RFC822.TEXT
     // set \Seen, but only where the mailbox may be changed (not after EXAMINE).
     let sets_seen = !is_read_only && attrs.iter().any(sets_seen);
@@ -77,7 +88,9 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
     let mut any_expunged = false;
 
     for chunk in indices.chunks(FETCH_BATCH) {
-        let Some(sel) = s.selected.as_ref() else { break };
+        let Some(sel) = s.selected.as_ref() else {
+            break;
+        };
         let mut views: Vec<MessageView> = Vec::with_capacity(chunk.len());
         for &i in chunk {
             match sel.message(i) {
@@ -88,10 +101,19 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
         }
         let mut seen_now: Vec<Uid> = Vec::new();
         if sets_seen {
-            let unseen: Vec<Uid> = views.iter().filter(|m| !m.flags.is_seen()).map(|m| m.uid).collect();
+            let unseen: Vec<Uid> = views
+                .iter()
+                .filter(|m| !m.flags.is_seen())
+                .map(|m| m.uid)
+                .collect();
             if !unseen.is_empty() {
-                let seen = Flags { bits: Flags::SEEN, keywords: Vec::new() };
-                let result = store.store_flags(account, mailbox, &unseen, FlagOp::Add, &seen, None).await?;
+                let seen = Flags {
+                    bits: Flags::SEEN,
+                    keywords: Vec::new(),
+                };
+                let result = store
+                    .store_flags(account, mailbox, &unseen, FlagOp::Add, &seen, None)
+                    .await?;
                 if let Some(sel) = s.selected.as_mut() {
                     sel.update_flags(&result.changed)?;
                 }
@@ -122,7 +144,8 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
             } else {
                 None
             };
-            let wants_blob = needs_blob || (needs_derived && record.is_some_and(|r| r.parsed.derived.is_none()));
+            let wants_blob =
+                needs_blob || (needs_derived && record.is_some_and(|r| r.parsed.derived.is_none()));
             let raw = match (wants_blob, record) {
                 (true, Some(r)) => match store.blob(account, &r.blob).await {
                     Ok(raw) => Some(raw),
@@ -145,17 +168,32 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
                 extra.retain(|a| !attrs.contains(a));
             }
             let mut one = ResponseWriter::new();
-            render(&mut one, view, record, raw.as_deref(), &attrs, &extra, &s.enabled)?;
+            render(
+                &mut one,
+                view,
+                record,
+                raw.as_deref(),
+                &attrs,
+                &extra,
+                &s.enabled,
+            )?;
             s.out.raw(one.as_bytes());
             selected::flush_if_big(s).await?;
         }
     }
-    let done = if cmd.numbering == Numbering::Uid { "UID FETCH completed" } else { "FETCH completed" };
+    let done = if cmd.numbering == Numbering::Uid {
+        "UID FETCH completed"
+    } else {
+        "FETCH completed"
+    };
     if any_expunged {
         // RFC 2180 §4.1.1/§4.1.2 and RFC 5530 EXPUNGEISSUED: messages expunged by another
         // session keep their numbers until announced; their data is left out and the
         // client is told why (OK, so what was returned is still usable).
-        return Ok(Done::with_code(Code::ExpungeIssued, "Some messages were expunged by another session"));
+        return Ok(Done::with_code(
+            Code::ExpungeIssued,
+            "Some messages were expunged by another session",
+        ));
     }
     Ok(Done::ok(done))
 }
@@ -190,7 +228,10 @@ fn needs_content(a: &FetchAttr) -> bool {
 fn sets_seen(a: &FetchAttr) -> bool {
     matches!(
         a,
-        FetchAttr::Rfc822 | FetchAttr::Rfc822Text | FetchAttr::BodySection { peek: false, .. } | FetchAttr::Binary { peek: false, .. }
+        FetchAttr::Rfc822
+            | FetchAttr::Rfc822Text
+            | FetchAttr::BodySection { peek: false, .. }
+            | FetchAttr::Binary { peek: false, .. }
     )
 }
 
@@ -206,7 +247,11 @@ pub fn render(
     extra: &[FetchAttr],
     enabled: &Enabled,
 ) -> Result<(), CmdError> {
-    let missing = || CmdError::Internal(loft_store::StoreError::Corrupt("message data missing for FETCH".into()));
+    let missing = || {
+        CmdError::Internal(loft_store::StoreError::Corrupt(
+            "message data missing for FETCH".into(),
+        ))
+    };
     let utf8 = enabled.is_utf8();
     selected::write_fetch_start(out, m, enabled);
     // RFC 9586 §3: a UIDFETCH response carries the UID as its number, so the UID item the
@@ -218,7 +263,9 @@ pub fn render(
         }
         first = false;
     };
-    let extra = extra.iter().filter(|a| !(enabled.uidonly && **a == FetchAttr::Uid));
+    let extra = extra
+        .iter()
+        .filter(|a| !(enabled.uidonly && **a == FetchAttr::Uid));
     for a in attrs.iter().chain(extra) {
         sep(out);
         match a {
@@ -264,10 +311,18 @@ pub fn render(
                     _ => ("RFC822.TEXT ", Some(SectionText::Text)),
                 };
                 out.raw(name.as_bytes());
-                let data = r.parsed.section(raw, &Section { part: Vec::new(), text });
+                let data = r.parsed.section(
+                    raw,
+                    &Section {
+                        part: Vec::new(),
+                        text,
+                    },
+                );
                 write_body_data(out, data.as_deref());
             }
-            FetchAttr::BodySection { section, partial, .. } => {
+            FetchAttr::BodySection {
+                section, partial, ..
+            } => {
                 let (r, raw) = (record.ok_or_else(missing)?, raw.ok_or_else(missing)?);
                 out.raw(b"BODY[");
                 write_section_spec(out, section, utf8);
@@ -303,7 +358,13 @@ pub fn render(
             FetchAttr::ThreadId => {
                 let r = record.ok_or_else(missing)?;
                 let derived = crate::objectid::derived(r, raw).ok_or_else(missing)?;
-                out.raw(format!("THREADID ({})", crate::objectid::thread_id(&r.blob, &derived)).as_bytes());
+                out.raw(
+                    format!(
+                        "THREADID ({})",
+                        crate::objectid::thread_id(&r.blob, &derived)
+                    )
+                    .as_bytes(),
+                );
             }
             FetchAttr::Preview { .. } => {
                 let r = record.ok_or_else(missing)?;
@@ -328,12 +389,19 @@ pub fn render(
     Ok(())
 }
 
-fn decoded<'a>(r: &MessageRecord, raw: &'a [u8], part: &[u32]) -> Result<Option<Cow<'a, [u8]>>, CmdError> {
+fn decoded<'a>(
+    r: &MessageRecord,
+    raw: &'a [u8],
+    part: &[u32],
+) -> Result<Option<Cow<'a, [u8]>>, CmdError> {
     // RFC 3516 §4.2: a transfer encoding the server cannot decode fails the command with
     // NO [UNKNOWN-CTE].
-    r.parsed
-        .binary(raw, part)
-        .map_err(|_| CmdError::no_code(Code::Other("UNKNOWN-CTE".into()), "Unknown Content-Transfer-Encoding"))
+    r.parsed.binary(raw, part).map_err(|_| {
+        CmdError::no_code(
+            Code::Other("UNKNOWN-CTE".into()),
+            "Unknown Content-Transfer-Encoding",
+        )
+    })
 }
 
 fn write_flags_item(out: &mut ResponseWriter, m: &MessageView, enabled: &Enabled) {

@@ -116,7 +116,14 @@ pub async fn handle(s: &mut Session, cmd: ListCommand) -> CmdResult {
                 Err(loft_store::StoreError::NotFound(_)) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let omitted = super::metadata::write_metadata(&mut s.out, &wire, &stored, &meta.options, &meta.entries, utf8);
+            let omitted = super::metadata::write_metadata(
+                &mut s.out,
+                &wire,
+                &stored,
+                &meta.options,
+                &meta.entries,
+                utf8,
+            );
             longest_omitted = longest_omitted.max(omitted);
         }
         if cmd.returns.status.is_some()
@@ -132,7 +139,10 @@ pub async fn handle(s: &mut Session, cmd: ListCommand) -> CmdResult {
     }
     if let Some(n) = longest_omitted {
         // RFC 9590 §3 with RFC 5464 §4.2.1: values over MAXSIZE were left out.
-        return Ok(Done::with_code(loft_proto_imap::Code::Other(format!("METADATA LONGENTRIES {n}")), "LIST completed"));
+        return Ok(Done::with_code(
+            loft_proto_imap::Code::Other(format!("METADATA LONGENTRIES {n}")),
+            "LIST completed",
+        ));
     }
     Ok(Done::ok("LIST completed"))
 }
@@ -200,7 +210,14 @@ async fn write_statuses(
     let utf8 = s.enabled.is_utf8();
     for (i, wire) in which {
         match store.status(account, mailboxes[i].id).await {
-            Ok(st) => crate::cmd::status::write_status(&mut s.out, &wire, mailboxes[i].id, items, &st, utf8),
+            Ok(st) => crate::cmd::status::write_status(
+                &mut s.out,
+                &wire,
+                mailboxes[i].id,
+                items,
+                &st,
+                utf8,
+            ),
             // Deleted between the listing and now: nothing to report.
             Err(loft_store::StoreError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),

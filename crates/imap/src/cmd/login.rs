@@ -84,7 +84,8 @@ pub(crate) async fn check_password(
             .find(|p| loft_auth::app_password::verify(&p.hash, password.expose()));
         // The main password is checked even when an app password could match, so every
         // failure costs the same argon2 run.
-        let is_main_valid = app_match.is_none() && loft_auth::verify_password(&hash, password.expose());
+        let is_main_valid =
+            app_match.is_none() && loft_auth::verify_password(&hash, password.expose());
         (app_match, is_main_valid.then_some(password))
     })
     .await
@@ -102,9 +103,13 @@ pub(crate) async fn check_password(
             s.ctx.config.security.audit.record(&e);
             succeed(s, a, mechanism, "app-password").await
         }
-        (Some(a), None, Some(_)) if settings.app_passwords_only => {
-            Err(fail(s, Some(&a.name), mechanism, "main password refused: app passwords only").await)
-        }
+        (Some(a), None, Some(_)) if settings.app_passwords_only => Err(fail(
+            s,
+            Some(&a.name),
+            mechanism,
+            "main password refused: app passwords only",
+        )
+        .await),
         (Some(a), None, Some(password)) => {
             if settings.scram_sha256.is_none() || !a.password_hash.starts_with("$argon2id$") {
                 upgrade_credentials(s, &a, password);
@@ -151,7 +156,10 @@ pub(crate) async fn succeed(
             e.credential = Some(credential);
             e.reason = Some("too many connections for this account".into());
             security.audit.record(&e);
-            return Err(CmdError::no_code(Code::Unavailable, "Too many connections for this account"));
+            return Err(CmdError::no_code(
+                Code::Unavailable,
+                "Too many connections for this account",
+            ));
         }
     };
     security.throttle.success(&account.name);
@@ -161,13 +169,21 @@ pub(crate) async fn succeed(
     security.audit.record(&e);
     tracing::info!(peer = %s.peer, account = %account.name, mechanism, "authenticated");
     s.account_slot = Some(slot);
-    s.account = Some(AccountCtx { id: account.id, name: account.name });
+    s.account = Some(AccountCtx {
+        id: account.id,
+        name: account.name,
+    });
     Ok(())
 }
 
 /// A failed attempt: count it, maybe ban the address, wait the growing delay, and return
 /// the one uniform answer. `reason` goes to the audit log only.
-pub(crate) async fn fail(s: &mut Session, name: Option<&str>, mechanism: &str, reason: &str) -> CmdError {
+pub(crate) async fn fail(
+    s: &mut Session,
+    name: Option<&str>,
+    mechanism: &str,
+    reason: &str,
+) -> CmdError {
     let security = s.ctx.config.security.clone();
     let ip = s.peer.ip();
     let verdict = security.throttle.failure(ip, name, Instant::now());
@@ -187,7 +203,12 @@ pub(crate) async fn fail(s: &mut Session, name: Option<&str>, mechanism: &str, r
 async fn ban(s: &mut Session, key: &str, duration: Duration, failures: u32, mechanism: &str) {
     let now = unix_now();
     let until = now.saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2));
-    let ban = Ban { key: key.to_string(), created: now, until, reason: format!("{failures} failed logins") };
+    let ban = Ban {
+        key: key.to_string(),
+        created: now,
+        until,
+        reason: format!("{failures} failed logins"),
+    };
     if let Err(e) = s.ctx.store.add_ban(&ban).await {
         tracing::error!(error = %e, ban = key, "cannot store a ban");
     }
@@ -207,11 +228,17 @@ fn upgrade_credentials(s: &Session, account: &Account, password: Secret<Vec<u8>>
     };
     let store = s.ctx.store.clone();
     let iterations = s.ctx.config.security.scram_iterations;
-    let (id, name, is_argon2) = (account.id, account.name.clone(), account.password_hash.starts_with("$argon2id$"));
+    let (id, name, is_argon2) = (
+        account.id,
+        account.name.clone(),
+        account.password_hash.starts_with("$argon2id$"),
+    );
     tokio::spawn(async move {
         let secret = Secret::new(text);
-        let derived =
-            tokio::task::spawn_blocking(move || loft_auth::StoredCreds::from_password(&secret, iterations)).await;
+        let derived = tokio::task::spawn_blocking(move || {
+            loft_auth::StoredCreds::from_password(&secret, iterations)
+        })
+        .await;
         let Ok(Ok(creds)) = derived else { return };
         if !is_argon2 && let Some(hash) = &creds.argon2_hash {
             // The store clears the SCRAM keys on a password change; set them after.
@@ -221,7 +248,9 @@ fn upgrade_credentials(s: &Session, account: &Account, password: Secret<Vec<u8>>
             }
         }
         if let Some(scram) = &creds.scram_sha256
-            && let Err(e) = store.set_scram_credentials(id, Some(&scram.to_string())).await
+            && let Err(e) = store
+                .set_scram_credentials(id, Some(&scram.to_string()))
+                .await
         {
             tracing::warn!(error = %e, "cannot store SCRAM credentials");
         }
@@ -229,7 +258,12 @@ fn upgrade_credentials(s: &Session, account: &Account, password: Secret<Vec<u8>>
 }
 
 /// An audit event with the connection's details filled in.
-pub(crate) fn audit_event(s: &Session, event: &'static str, outcome: &'static str, mechanism: &str) -> AuditEvent {
+pub(crate) fn audit_event(
+    s: &Session,
+    event: &'static str,
+    outcome: &'static str,
+    mechanism: &str,
+) -> AuditEvent {
     let mut e = AuditEvent::new(event, outcome);
     e.service = Some("imap");
     e.mechanism = Some(mechanism.to_string());

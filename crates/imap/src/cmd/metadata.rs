@@ -22,7 +22,12 @@ pub const MAX_METADATA_ENTRIES: usize = 100;
 /// Longest entry name.
 const MAX_ENTRY_NAME_BYTES: usize = 1024;
 
-pub async fn get(s: &mut Session, mailbox: MailboxArg, options: MetadataOptions, entries: Vec<String>) -> CmdResult {
+pub async fn get(
+    s: &mut Session,
+    mailbox: MailboxArg,
+    options: MetadataOptions,
+    entries: Vec<String>,
+) -> CmdResult {
     let account = s.account_id()?;
     for e in &entries {
         check_entry(e)?;
@@ -32,20 +37,33 @@ pub async fn get(s: &mut Session, mailbox: MailboxArg, options: MetadataOptions,
     let utf8 = s.enabled.is_utf8();
     let longest_omitted = write_metadata(&mut s.out, &mailbox.0, &stored, &options, &entries, utf8);
     if let Some(n) = longest_omitted {
-        return Ok(Done::with_code(Code::Other(format!("METADATA LONGENTRIES {n}")), "GETMETADATA completed"));
+        return Ok(Done::with_code(
+            Code::Other(format!("METADATA LONGENTRIES {n}")),
+            "GETMETADATA completed",
+        ));
     }
     Ok(Done::ok("GETMETADATA completed"))
 }
 
-pub async fn set(s: &mut Session, mailbox: MailboxArg, entries: Vec<(String, Option<Vec<u8>>)>) -> CmdResult {
+pub async fn set(
+    s: &mut Session,
+    mailbox: MailboxArg,
+    entries: Vec<(String, Option<Vec<u8>>)>,
+) -> CmdResult {
     let account = s.account_id()?;
     let target = resolve(s, &mailbox).await?;
     for (name, value) in &entries {
         check_entry(name)?;
         if target.is_none() && name.eq_ignore_ascii_case("/shared/admin") {
-            return Err(CmdError::no_code(Code::NoPerm, "/shared/admin is read-only"));
+            return Err(CmdError::no_code(
+                Code::NoPerm,
+                "/shared/admin is read-only",
+            ));
         }
-        if value.as_ref().is_some_and(|v| v.len() > MAX_METADATA_VALUE_BYTES) {
+        if value
+            .as_ref()
+            .is_some_and(|v| v.len() > MAX_METADATA_VALUE_BYTES)
+        {
             // RFC 5464 §4.3: NO [METADATA MAXSIZE n] with the largest allowed size.
             return Err(CmdError::no_code(
                 Code::Other(format!("METADATA MAXSIZE {MAX_METADATA_VALUE_BYTES}")),
@@ -54,7 +72,12 @@ pub async fn set(s: &mut Session, mailbox: MailboxArg, entries: Vec<(String, Opt
         }
     }
     let store = s.ctx.store.clone();
-    let mut names: Vec<String> = store.metadata(account, target).await?.into_iter().map(|(n, _)| n).collect();
+    let mut names: Vec<String> = store
+        .metadata(account, target)
+        .await?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     for (name, value) in &entries {
         let name = name.to_lowercase();
         match value {
@@ -65,7 +88,10 @@ pub async fn set(s: &mut Session, mailbox: MailboxArg, entries: Vec<(String, Opt
     }
     if names.len() > MAX_METADATA_ENTRIES {
         // RFC 5464 §4.3.
-        return Err(CmdError::no_code(Code::Other("METADATA TOOMANY".into()), "Too many metadata entries"));
+        return Err(CmdError::no_code(
+            Code::Other("METADATA TOOMANY".into()),
+            "Too many metadata entries",
+        ));
     }
     store.set_metadata(account, target, entries).await?;
     Ok(Done::ok("SETMETADATA completed"))
@@ -88,12 +114,17 @@ pub(crate) fn write_metadata(
         let requested = requested.to_lowercase();
         let mut any = false;
         for (name, value) in stored {
-            if !matches_depth(&requested, name, options.depth) || found.iter().any(|(n, _)| n == name) {
+            if !matches_depth(&requested, name, options.depth)
+                || found.iter().any(|(n, _)| n == name)
+            {
                 continue;
             }
             any = true;
             // RFC 5464 §4.2.1: values over MAXSIZE are left out and reported.
-            if options.max_size.is_some_and(|max| value.len() > max as usize) {
+            if options
+                .max_size
+                .is_some_and(|max| value.len() > max as usize)
+            {
                 longest_omitted = Some(longest_omitted.unwrap_or(0).max(value.len()));
                 continue;
             }
@@ -134,7 +165,10 @@ async fn resolve(s: &mut Session, mailbox: &MailboxArg) -> Result<Option<Mailbox
     let name = s.decode_mailbox(mailbox)?;
     match s.ctx.store.mailbox(account, &name).await? {
         Some(m) => Ok(Some(m.id)),
-        None => Err(CmdError::no_code(Code::NonExistent, "Mailbox does not exist")),
+        None => Err(CmdError::no_code(
+            Code::NonExistent,
+            "Mailbox does not exist",
+        )),
     }
 }
 
@@ -148,7 +182,13 @@ pub(crate) fn check_entry(entry: &str) -> Result<(), CmdError> {
         && !entry.contains("//")
         && !entry.contains(['*', '%'])
         && !entry.chars().any(char::is_control);
-    if is_valid { Ok(()) } else { Err(CmdError::bad(format!("Invalid metadata entry name {entry}"))) }
+    if is_valid {
+        Ok(())
+    } else {
+        Err(CmdError::bad(format!(
+            "Invalid metadata entry name {entry}"
+        )))
+    }
 }
 
 /// RFC 5464 §4.2.2: the entry itself, plus children (DEPTH 1) or all descendants
@@ -157,7 +197,10 @@ fn matches_depth(requested: &str, name: &str, depth: MetadataDepth) -> bool {
     if name == requested {
         return true;
     }
-    let Some(rest) = name.strip_prefix(requested).and_then(|r| r.strip_prefix('/')) else {
+    let Some(rest) = name
+        .strip_prefix(requested)
+        .and_then(|r| r.strip_prefix('/'))
+    else {
         return false;
     };
     match depth {
@@ -175,7 +218,14 @@ mod tests {
     fn entries_and_depth() {
         assert!(check_entry("/private/comment").is_ok());
         assert!(check_entry("/Shared/vendor/x/y").is_ok());
-        for bad in ["/comment", "/private/", "/private//a", "/private/a*", "private/a", "/private/a\u{1}"] {
+        for bad in [
+            "/comment",
+            "/private/",
+            "/private//a",
+            "/private/a*",
+            "private/a",
+            "/private/a\u{1}",
+        ] {
             assert!(check_entry(bad).is_err(), "{bad}");
         }
         assert!(matches_depth("/a/b", "/a/b", MetadataDepth::Zero));

@@ -11,37 +11,37 @@ use loft_store::StoreError;
 pub mod append;
 pub mod authenticate;
 pub mod capability;
+pub mod compress;
 pub mod create;
 pub mod delete;
 pub mod enable;
+pub mod esearch;
 pub mod id;
 pub mod idle;
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod metadata;
 pub mod namespace;
 pub mod noop;
+pub mod notify;
 pub mod rename;
 pub mod starttls;
 pub mod status;
 pub mod subscribe;
 pub mod unauthenticate;
-pub mod compress;
-pub mod metadata;
-pub mod notify;
-pub mod esearch;
 // Selected state (selected helper).
 pub mod check;
 pub mod close;
 pub mod copy_move;
 pub mod expunge;
 pub mod fetch;
-pub mod search;
-pub mod sort;
-pub mod thread;
-pub mod select;
-pub mod store;
 pub mod replace;
+pub mod search;
+pub mod select;
+pub mod sort;
+pub mod store;
+pub mod thread;
 
 /// The tagged OK of a command that succeeded.
 #[derive(Debug)]
@@ -52,10 +52,16 @@ pub struct Done {
 
 impl Done {
     pub fn ok(text: &'static str) -> Done {
-        Done { code: None, text: Cow::Borrowed(text) }
+        Done {
+            code: None,
+            text: Cow::Borrowed(text),
+        }
     }
     pub fn with_code(code: Code, text: impl Into<Cow<'static, str>>) -> Done {
-        Done { code: Some(code), text: text.into() }
+        Done {
+            code: Some(code),
+            text: text.into(),
+        }
     }
 }
 
@@ -63,9 +69,15 @@ impl Done {
 #[derive(Debug)]
 pub enum CmdError {
     /// Client error -> `tag BAD [code] text`.
-    Bad { code: Option<Code>, text: Cow<'static, str> },
+    Bad {
+        code: Option<Code>,
+        text: Cow<'static, str>,
+    },
     /// Refused -> `tag NO [code] text`.
-    No { code: Option<Code>, text: Cow<'static, str> },
+    No {
+        code: Option<Code>,
+        text: Cow<'static, str>,
+    },
     /// Our fault: logged with context, client gets `NO [SERVERBUG]`.
     Internal(StoreError),
     /// `* BYE text`, then close.
@@ -74,13 +86,22 @@ pub enum CmdError {
 
 impl CmdError {
     pub fn bad(text: impl Into<Cow<'static, str>>) -> CmdError {
-        CmdError::Bad { code: None, text: text.into() }
+        CmdError::Bad {
+            code: None,
+            text: text.into(),
+        }
     }
     pub fn no(text: impl Into<Cow<'static, str>>) -> CmdError {
-        CmdError::No { code: None, text: text.into() }
+        CmdError::No {
+            code: None,
+            text: text.into(),
+        }
     }
     pub fn no_code(code: Code, text: impl Into<Cow<'static, str>>) -> CmdError {
-        CmdError::No { code: Some(code), text: text.into() }
+        CmdError::No {
+            code: Some(code),
+            text: text.into(),
+        }
     }
 }
 
@@ -88,8 +109,12 @@ impl CmdError {
 impl From<StoreError> for CmdError {
     fn from(e: StoreError) -> CmdError {
         match e {
-            StoreError::NotFound(what) => CmdError::no_code(Code::NonExistent, format!("No such {what}")),
-            StoreError::AlreadyExists(what) => CmdError::no_code(Code::AlreadyExists, format!("{what} already exists")),
+            StoreError::NotFound(what) => {
+                CmdError::no_code(Code::NonExistent, format!("No such {what}"))
+            }
+            StoreError::AlreadyExists(what) => {
+                CmdError::no_code(Code::AlreadyExists, format!("{what} already exists"))
+            }
             StoreError::Invalid(text) => CmdError::no_code(Code::Cannot, text),
             StoreError::HasChildren => CmdError::no_code(Code::InUse, "Mailbox has children"),
             StoreError::OverQuota => CmdError::no_code(Code::OverQuota, "Over quota"),

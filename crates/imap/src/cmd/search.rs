@@ -6,7 +6,9 @@
 //! Criteria are evaluated cheapest first (see `selected::search_eval`): the in-memory view
 //! decides flag/UID/sequence keys, records are loaded only for messages still undecided,
 //! and message content only for those still undecided after that.
-use loft_proto_imap::{Numbering, PartialRange, ResponseWriter, SearchCommand, SearchKey, SearchReturn, Tag};
+use loft_proto_imap::{
+    Numbering, PartialRange, ResponseWriter, SearchCommand, SearchKey, SearchReturn, Tag,
+};
 use loft_store::{MessageRecord, Uid};
 
 use super::{CmdResult, Done};
@@ -30,7 +32,10 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
         Ok(v) => v,
         Err(e) => {
             // RFC 5182 §2.1: a SEARCH with SAVE that fails with NO empties `$`.
-            if cmd.ret.as_ref().is_some_and(|r| r.contains(&SearchReturn::Save))
+            if cmd
+                .ret
+                .as_ref()
+                .is_some_and(|r| r.contains(&SearchReturn::Save))
                 && let Some(sel) = s.selected.as_mut()
             {
                 sel.set_saved_search(Vec::new());
@@ -41,7 +46,13 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
     let is_uid = cmd.numbering == Numbering::Uid;
     let numbers: Vec<u32> = indices
         .iter()
-        .filter_map(|&i| if is_uid { sel.uid_at(i).map(Uid::get) } else { Some(i + 1) })
+        .filter_map(|&i| {
+            if is_uid {
+                sel.uid_at(i).map(Uid::get)
+            } else {
+                Some(i + 1)
+            }
+        })
         .collect();
 
     // RFC 9051 §6.4.4: IMAP4rev2 always answers with ESEARCH (plain SEARCH == RETURN (ALL));
@@ -58,7 +69,10 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
         if !has_modseq {
             return None;
         }
-        returned.iter().filter_map(|&i| sel.entry(i).map(|e| e.modseq)).max()
+        returned
+            .iter()
+            .filter_map(|&i| sel.entry(i).map(|e| e.modseq))
+            .max()
     };
     let modseq = match &opts {
         None => highest(&indices),
@@ -70,18 +84,32 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
             let has = |o: SearchReturn| opts.contains(&o);
             if has(SearchReturn::Save) {
                 let saved = saved_result(opts, &indices);
-                let uids: Vec<u32> = saved.iter().filter_map(|&i| sel.uid_at(i).map(Uid::get)).collect();
+                let uids: Vec<u32> = saved
+                    .iter()
+                    .filter_map(|&i| sel.uid_at(i).map(Uid::get))
+                    .collect();
                 if let Some(sel) = s.selected.as_mut() {
                     sel.set_saved_search(uids);
                 }
             }
             // RFC 9051 §6.4.4 SAVE: alone it suppresses the ESEARCH response.
             if opts.iter().any(|&o| o != SearchReturn::Save) {
-                write_esearch(&mut s.out, super::current_tag().as_ref(), is_uid, opts, &numbers, modseq);
+                write_esearch(
+                    &mut s.out,
+                    super::current_tag().as_ref(),
+                    is_uid,
+                    opts,
+                    &numbers,
+                    modseq,
+                );
             }
         }
     }
-    Ok(Done::ok(if is_uid { "UID SEARCH completed" } else { "SEARCH completed" }))
+    Ok(Done::ok(if is_uid {
+        "UID SEARCH completed"
+    } else {
+        "SEARCH completed"
+    }))
 }
 
 /// 0-based view positions of matching messages, ascending.
@@ -95,7 +123,12 @@ pub(crate) async fn evaluate(
         0 => sel.uid_next(),
         n => sel.uid_at(n - 1).map(Uid::get).unwrap_or(0),
     };
-    let scope = Scope { exists: sel.exists(), largest_uid, saved: sel.saved_search(), now: chrono::Utc::now().timestamp() };
+    let scope = Scope {
+        exists: sel.exists(),
+        largest_uid,
+        saved: sel.saved_search(),
+        now: chrono::Utc::now().timestamp(),
+    };
     let mut key = compile(&cmd.key, &scope);
     let mailbox = sel.mailbox.id;
     // Text keys first ask the store's search index (issue 6): what it answers needs no
@@ -136,7 +169,9 @@ pub(crate) async fn evaluate(
         let uids: Vec<Uid> = chunk.iter().filter_map(|&i| sel.uid_at(i)).collect();
         let records = store.records(account, mailbox, &uids).await?;
         for rec in &records {
-            let Some(i) = sel.index_of(rec.uid) else { continue };
+            let Some(i) = sel.index_of(rec.uid) else {
+                continue;
+            };
             let Some(e) = sel.entry(i) else { continue };
             let mut c = Candidate::new(i + 1, e.uid, e.bits, e.keywords, e.is_recent, e.modseq);
             c.record = Some(rec);
@@ -192,7 +227,10 @@ pub(crate) fn saved_result(opts: &[SearchReturn], matched: &[u32]) -> Vec<u32> {
         v.dedup();
         return v;
     }
-    if has(SearchReturn::All) || has(SearchReturn::Count) || !(has(SearchReturn::Min) || has(SearchReturn::Max)) {
+    if has(SearchReturn::All)
+        || has(SearchReturn::Count)
+        || !(has(SearchReturn::Min) || has(SearchReturn::Max))
+    {
         return matched.to_vec();
     }
     let mut v = Vec::new();
@@ -311,8 +349,15 @@ pub fn write_esearch(
         if let SearchReturn::Partial(p) = o {
             let minus = if p.from_end { "-" } else { "" };
             let part = partial_slice(numbers, *p);
-            let set = if part.is_empty() { "NIL".to_string() } else { render_ordered(part) };
-            line.push_str(&format!(" PARTIAL ({minus}{}:{minus}{} {set})", p.low, p.high));
+            let set = if part.is_empty() {
+                "NIL".to_string()
+            } else {
+                render_ordered(part)
+            };
+            line.push_str(&format!(
+                " PARTIAL ({minus}{}:{minus}{} {set})",
+                p.low, p.high
+            ));
         }
     }
     if has(SearchReturn::Count) {
@@ -340,12 +385,30 @@ mod tests {
     #[test]
     fn esearch_rfc_examples() {
         // RFC 9051 §6.4.4 examples.
-        assert_eq!(esearch(Some("A282"), false, &[Min, Count], &[2, 10, 11]), "* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n");
-        assert_eq!(esearch(Some("A283"), false, &[All], &[2, 10, 11]), "* ESEARCH (TAG \"A283\") ALL 2,10:11\r\n");
-        assert_eq!(esearch(Some("A284"), false, &[All], &[]), "* ESEARCH (TAG \"A284\")\r\n");
-        assert_eq!(esearch(Some("A285"), true, &[Min, Max], &[7, 100, 3800]), "* ESEARCH (TAG \"A285\") UID MIN 7 MAX 3800\r\n");
-        assert_eq!(esearch(Some("A286"), false, &[Count], &[]), "* ESEARCH (TAG \"A286\") COUNT 0\r\n");
-        assert_eq!(esearch(None, true, &[Min, Max, All, Count], &[]), "* ESEARCH UID COUNT 0\r\n");
+        assert_eq!(
+            esearch(Some("A282"), false, &[Min, Count], &[2, 10, 11]),
+            "* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n"
+        );
+        assert_eq!(
+            esearch(Some("A283"), false, &[All], &[2, 10, 11]),
+            "* ESEARCH (TAG \"A283\") ALL 2,10:11\r\n"
+        );
+        assert_eq!(
+            esearch(Some("A284"), false, &[All], &[]),
+            "* ESEARCH (TAG \"A284\")\r\n"
+        );
+        assert_eq!(
+            esearch(Some("A285"), true, &[Min, Max], &[7, 100, 3800]),
+            "* ESEARCH (TAG \"A285\") UID MIN 7 MAX 3800\r\n"
+        );
+        assert_eq!(
+            esearch(Some("A286"), false, &[Count], &[]),
+            "* ESEARCH (TAG \"A286\") COUNT 0\r\n"
+        );
+        assert_eq!(
+            esearch(None, true, &[Min, Max, All, Count], &[]),
+            "* ESEARCH UID COUNT 0\r\n"
+        );
     }
 
     #[test]
@@ -358,12 +421,25 @@ mod tests {
         let mut out = ResponseWriter::new();
         write_search(&mut out, &[2, 5, 6], Some(917162500));
         write_search(&mut out, &[], Some(917162500));
-        assert_eq!(out.as_bytes(), b"* SEARCH 2 5 6 (MODSEQ 917162500)\r\n* SEARCH\r\n");
+        assert_eq!(
+            out.as_bytes(),
+            b"* SEARCH 2 5 6 (MODSEQ 917162500)\r\n* SEARCH\r\n"
+        );
         // RFC 7162 §3.1.10 Example 19.
         let mut out = ResponseWriter::new();
         let tag = Tag::new("a");
-        write_esearch(&mut out, tag.as_ref(), false, &[All], &[1, 2, 3, 5], Some(1236));
-        assert_eq!(out.as_bytes(), b"* ESEARCH (TAG \"a\") ALL 1:3,5 MODSEQ 1236\r\n");
+        write_esearch(
+            &mut out,
+            tag.as_ref(),
+            false,
+            &[All],
+            &[1, 2, 3, 5],
+            Some(1236),
+        );
+        assert_eq!(
+            out.as_bytes(),
+            b"* ESEARCH (TAG \"a\") ALL 1:3,5 MODSEQ 1236\r\n"
+        );
     }
 
     #[test]

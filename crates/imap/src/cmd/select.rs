@@ -8,7 +8,12 @@ use super::{CmdError, CmdResult, Done};
 use crate::Session;
 use crate::selected::{self, Selected, sets};
 
-pub async fn handle(s: &mut Session, mailbox: MailboxArg, params: SelectParams, read_only: bool) -> CmdResult {
+pub async fn handle(
+    s: &mut Session,
+    mailbox: MailboxArg,
+    params: SelectParams,
+    read_only: bool,
+) -> CmdResult {
     // RFC 7162 §3.2.5: QRESYNC without a prior ENABLE QRESYNC is BAD. BAD leaves the state
     // unchanged: nothing has been closed yet.
     if params.qresync.is_some() && !s.enabled.qresync {
@@ -20,12 +25,20 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, params: SelectParams, 
         s.enabled.condstore = true;
     }
     let name = s.decode_mailbox(&mailbox)?;
-    let account = s.account.as_ref().ok_or_else(|| CmdError::bad("Not authenticated"))?.id;
+    let account = s
+        .account
+        .as_ref()
+        .ok_or_else(|| CmdError::bad("Not authenticated"))?
+        .id;
 
     // RFC 9051 §6.3.2: SELECT first deselects the current mailbox, announced with
     // `* OK [CLOSED]` (§7.1); when the new selection then fails no mailbox is selected.
     if s.selected.take().is_some() {
-        s.out.untagged_status(Status::Ok, Some(&Code::Closed), "Previous mailbox is now closed");
+        s.out.untagged_status(
+            Status::Ok,
+            Some(&Code::Closed),
+            "Previous mailbox is now closed",
+        );
     }
 
     let store = s.ctx.store.clone();
@@ -43,15 +56,30 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, params: SelectParams, 
         // send it too, but rev2 clients ignore it).
         selected::write_recent(out, sel.recent_count());
     }
-    out.untagged_status(Status::Ok, Some(&Code::UidValidity(sel.mailbox.uid_validity.get())), "UIDs valid");
-    out.untagged_status(Status::Ok, Some(&Code::UidNext(sel.uid_next())), "Predicted next UID");
+    out.untagged_status(
+        Status::Ok,
+        Some(&Code::UidValidity(sel.mailbox.uid_validity.get())),
+        "UIDs valid",
+    );
+    out.untagged_status(
+        Status::Ok,
+        Some(&Code::UidNext(sel.uid_next())),
+        "Predicted next UID",
+    );
     if s.enabled.condstore {
         // RFC 7162 §3.1.2.1: after a CONDSTORE enabling command every SELECT/EXAMINE
         // reports HIGHESTMODSEQ (we always keep mod-sequences, so never NOMODSEQ).
-        out.untagged_status(Status::Ok, Some(&Code::HighestModSeq(sel.highest_modseq().0)), "Highest");
+        out.untagged_status(
+            Status::Ok,
+            Some(&Code::HighestModSeq(sel.highest_modseq().0)),
+            "Highest",
+        );
     }
     // RFC 8474 §4.2: every successful SELECT/EXAMINE reports the MAILBOXID.
-    let mailbox_id = Code::Other(format!("MAILBOXID ({})", crate::objectid::mailbox_id(sel.mailbox.id)));
+    let mailbox_id = Code::Other(format!(
+        "MAILBOXID ({})",
+        crate::objectid::mailbox_id(sel.mailbox.id)
+    ));
     out.untagged_status(Status::Ok, Some(&mailbox_id), "Ok");
     sel.write_flags(out);
     if !s.enabled.imap4rev2 {
@@ -87,7 +115,12 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, params: SelectParams, 
 /// FLAGS, MODSEQ) per changed message. Nothing when UIDVALIDITY differs. The sequence-match
 /// data (§3.2.5.2) only narrows what a server that forgets expunges would report; the
 /// expunge log is kept for the mailbox's life, so it is not needed.
-async fn quick_resync(s: &mut Session, sel: &Selected, q: &QresyncParams, account: loft_store::AccountId) -> Result<(), CmdError> {
+async fn quick_resync(
+    s: &mut Session,
+    sel: &Selected,
+    q: &QresyncParams,
+    account: loft_store::AccountId,
+) -> Result<(), CmdError> {
     if q.uid_validity != sel.mailbox.uid_validity.get() {
         return Ok(());
     }
@@ -99,7 +132,9 @@ async fn quick_resync(s: &mut Session, sel: &Selected, q: &QresyncParams, accoun
     };
     let since = ModSeq(q.modseq);
     let store = s.ctx.store.clone();
-    let vanished = sel.vanished_earlier(store.as_ref(), account, since, &known).await?;
+    let vanished = sel
+        .vanished_earlier(store.as_ref(), account, since, &known)
+        .await?;
     selected::write_vanished_earlier(&mut s.out, &vanished);
     for i in 0..sel.exists() {
         let Some(m) = sel.message(i) else { continue };

@@ -23,7 +23,14 @@ pub async fn handle(s: &mut Session, mailbox: MailboxArg, items: Vec<StatusItem>
     };
     let status = s.ctx.store.status(account, mbox.id).await?;
     let wire = s.encode_mailbox(&mbox.name);
-    write_status(&mut s.out, &wire, mbox.id, &items, &status, s.enabled.is_utf8());
+    write_status(
+        &mut s.out,
+        &wire,
+        mbox.id,
+        &items,
+        &status,
+        s.enabled.is_utf8(),
+    );
     Ok(Done::ok("STATUS completed"))
 }
 

@@ -5,12 +5,15 @@ use loft_store::{FlagOp, ModSeq, Uid};
 
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
-use crate::selected::{self, flags_from_wire, sets::render_set, write_flags_fetch, write_modseq_fetch_in};
+use crate::selected::{
+    self, flags_from_wire, sets::render_set, write_flags_fetch, write_modseq_fetch_in,
+};
 
 pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
     // RFC 9051 §2.3.2: `\Recent` is refused by the decoder; other `\Word` flag-extensions
     // are not flags this server knows, so they cannot be stored.
-    let flags = flags_from_wire(&cmd.flags).map_err(|f| CmdError::bad(format!("Unknown system flag {f}")))?;
+    let flags = flags_from_wire(&cmd.flags)
+        .map_err(|f| CmdError::bad(format!("Unknown system flag {f}")))?;
     let (account, sel) = selected::require(s)?;
     if sel.is_read_only {
         return Err(CmdError::no("Mailbox is read-only"));
@@ -35,7 +38,11 @@ pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
             StoreMode::Replace => FlagOp::Replace,
         };
         let unchanged_since = cmd.unchanged_since.map(ModSeq);
-        let result = s.ctx.store.store_flags(account, mailbox, &uids, op, &flags, unchanged_since).await?;
+        let result = s
+            .ctx
+            .store
+            .store_flags(account, mailbox, &uids, op, &flags, unchanged_since)
+            .await?;
         if let Some(sel) = s.selected.as_mut() {
             sel.update_flags(&result.changed)?;
             if cmd.mode != StoreMode::Remove && !result.changed.is_empty() {
@@ -49,7 +56,9 @@ pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
     }
     let with_uid = cmd.numbering == Numbering::Uid;
     for &i in &indices {
-        let Some(m) = s.selected.as_ref().and_then(|sel| sel.message(i)) else { continue };
+        let Some(m) = s.selected.as_ref().and_then(|sel| sel.message(i)) else {
+            continue;
+        };
         if m.is_expunged || modified.binary_search(&m.uid).is_ok() {
             // A message failing UNCHANGEDSINCE was changed by someone else: the sync after
             // this command announces its current flags (RFC 7162 §3.1.3 Example 10).
@@ -66,7 +75,11 @@ pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
         }
         selected::flush_if_big(s).await?;
     }
-    let text = if with_uid { "UID STORE completed" } else { "STORE completed" };
+    let text = if with_uid {
+        "UID STORE completed"
+    } else {
+        "STORE completed"
+    };
     if modified.is_empty() {
         return Ok(Done::ok(text));
     }
@@ -76,8 +89,14 @@ pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
     let mut numbers: Vec<u32> = if with_uid {
         modified.iter().map(|u| u.get()).collect()
     } else {
-        modified.iter().filter_map(|&u| sel.index_of(u).map(|i| i + 1)).collect()
+        modified
+            .iter()
+            .filter_map(|&u| sel.index_of(u).map(|i| i + 1))
+            .collect()
     };
     numbers.sort_unstable();
-    Ok(Done::with_code(Code::Modified(render_set(&numbers)), "Conditional STORE failed for some messages"))
+    Ok(Done::with_code(
+        Code::Modified(render_set(&numbers)),
+        "Conditional STORE failed for some messages",
+    ))
 }

@@ -39,7 +39,11 @@ pub enum Compiled {
     /// A text key answered by the store's search index: `hits` match (UIDs, ascending),
     /// `unindexed` are evaluated with `fallback` (the original key), every other
     /// message does not match.
-    Indexed { hits: Vec<u32>, unindexed: Vec<u32>, fallback: Box<Compiled> },
+    Indexed {
+        hits: Vec<u32>,
+        unindexed: Vec<u32>,
+        fallback: Box<Compiled>,
+    },
     Body(String),
     Text(String),
     Before(NaiveDate),
@@ -100,7 +104,14 @@ pub struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
-    pub fn new(seq: u32, uid: u32, bits: u8, keywords: &'a [String], is_recent: bool, modseq: u64) -> Candidate<'a> {
+    pub fn new(
+        seq: u32,
+        uid: u32,
+        bits: u8,
+        keywords: &'a [String],
+        is_recent: bool,
+        modseq: u64,
+    ) -> Candidate<'a> {
         Candidate {
             seq,
             uid,
@@ -120,14 +131,24 @@ pub fn compile(key: &SearchKey, scope: &Scope) -> Compiled {
     let set = |s: &SequenceSet, is_uid: bool| -> Compiled {
         match s {
             // `$` is a set of UIDs whichever way it is used (RFC 5182 §2.1).
-            SequenceSet::Saved => Compiled::Uid(sets::normalize(scope.saved.iter().map(|&u| (u, u)).collect())),
+            SequenceSet::Saved => Compiled::Uid(sets::normalize(
+                scope.saved.iter().map(|&u| (u, u)).collect(),
+            )),
             SequenceSet::Ranges(r) => {
-                let largest = if is_uid { scope.largest_uid } else { scope.exists };
+                let largest = if is_uid {
+                    scope.largest_uid
+                } else {
+                    scope.exists
+                };
                 // RFC 9051 §9 asks for BAD on sequence numbers past the end for commands in
                 // general; for SEARCH, like Dovecot, such numbers simply match nothing, so
                 // `SEARCH 1:*` in an empty mailbox is an empty result rather than an error.
                 let ranges = sets::normalize(r.iter().map(|x| x.resolve(largest)).collect());
-                if is_uid { Compiled::Uid(ranges) } else { Compiled::Seq(ranges) }
+                if is_uid {
+                    Compiled::Uid(ranges)
+                } else {
+                    Compiled::Seq(ranges)
+                }
             }
         }
     };
@@ -196,9 +217,16 @@ impl Compiled {
             Compiled::Not(k) => k.need(),
             // THREADID needs the content only for messages stored before the thread root
             // was derived at ingest; the others decide on the record.
-            Compiled::Header(..) | Compiled::Body(_) | Compiled::Text(_) | Compiled::ThreadId(_) => Need::Content,
+            Compiled::Header(..)
+            | Compiled::Body(_)
+            | Compiled::Text(_)
+            | Compiled::ThreadId(_) => Need::Content,
             Compiled::EmailId(_) | Compiled::Envelope(..) => Need::Record,
-            Compiled::Indexed { unindexed, fallback, .. } => {
+            Compiled::Indexed {
+                unindexed,
+                fallback,
+                ..
+            } => {
                 if unindexed.is_empty() {
                     Need::View
                 } else {
@@ -271,12 +299,18 @@ impl Compiled {
             Compiled::SaveDateSupported => m.record.map(has_save_date),
             Compiled::EmailId(id) => m.record.map(|r| crate::objectid::email_id(&r.blob) == *id),
             Compiled::ThreadId(id) => m.record.and_then(|r| {
-                crate::objectid::derived(r, m.raw).map(|d| crate::objectid::thread_id(&r.blob, &d) == *id)
+                crate::objectid::derived(r, m.raw)
+                    .map(|d| crate::objectid::thread_id(&r.blob, &d) == *id)
             }),
             Compiled::Envelope(field, needle) => m.record.map(|r| {
-                loft_store::search_field_text(&r.parsed.envelope, *field).is_some_and(|t| t.contains(needle.as_str()))
+                loft_store::search_field_text(&r.parsed.envelope, *field)
+                    .is_some_and(|t| t.contains(needle.as_str()))
             }),
-            Compiled::Indexed { hits, unindexed, fallback } => {
+            Compiled::Indexed {
+                hits,
+                unindexed,
+                fallback,
+            } => {
                 if hits.binary_search(&m.uid).is_ok() {
                     Some(true)
                 } else if unindexed.binary_search(&m.uid).is_ok() {
@@ -292,14 +326,20 @@ impl Compiled {
                 if needle.is_empty() {
                     !values.is_empty()
                 } else {
-                    values.iter().any(|v| v.to_lowercase().contains(needle.as_str()))
+                    values
+                        .iter()
+                        .any(|v| v.to_lowercase().contains(needle.as_str()))
                 }
             }),
             Compiled::Body(needle) => m.raw.map(|raw| {
-                m.text_cache[0].get_or_init(|| loft_message::search_text(raw, false).to_lowercase()).contains(needle.as_str())
+                m.text_cache[0]
+                    .get_or_init(|| loft_message::search_text(raw, false).to_lowercase())
+                    .contains(needle.as_str())
             }),
             Compiled::Text(needle) => m.raw.map(|raw| {
-                m.text_cache[1].get_or_init(|| loft_message::search_text(raw, true).to_lowercase()).contains(needle.as_str())
+                m.text_cache[1]
+                    .get_or_init(|| loft_message::search_text(raw, true).to_lowercase())
+                    .contains(needle.as_str())
             }),
         }
     }
@@ -312,7 +352,9 @@ impl Compiled {
             Compiled::Body(n) => Some((SearchField::Body, n)),
             Compiled::Text(n) => Some((SearchField::Text, n)),
             Compiled::Envelope(f, n) => Some((*f, n)),
-            Compiled::Header(name, n) if name.eq_ignore_ascii_case("bcc") => Some((SearchField::Bcc, n)),
+            Compiled::Header(name, n) if name.eq_ignore_ascii_case("bcc") => {
+                Some((SearchField::Bcc, n))
+            }
             _ => None,
         }
     }
@@ -336,9 +378,14 @@ impl Compiled {
 
     /// Replaces the keys answered by the index (`answers`, as `index_queries` listed
     /// them: None where the index could not answer) with `Indexed`.
-    pub fn apply_index(self, answers: &mut std::vec::IntoIter<Option<(Vec<u32>, Vec<u32>)>>) -> Compiled {
+    pub fn apply_index(
+        self,
+        answers: &mut std::vec::IntoIter<Option<(Vec<u32>, Vec<u32>)>>,
+    ) -> Compiled {
         match self {
-            Compiled::And(v) => Compiled::And(v.into_iter().map(|k| k.apply_index(answers)).collect()),
+            Compiled::And(v) => {
+                Compiled::And(v.into_iter().map(|k| k.apply_index(answers)).collect())
+            }
             Compiled::Or(a, b) => {
                 let a = a.apply_index(answers);
                 let b = b.apply_index(answers);
@@ -346,7 +393,11 @@ impl Compiled {
             }
             Compiled::Not(k) => Compiled::Not(Box::new(k.apply_index(answers))),
             k if k.index_query().is_some() => match answers.next().flatten() {
-                Some((hits, unindexed)) => Compiled::Indexed { hits, unindexed, fallback: Box::new(k) },
+                Some((hits, unindexed)) => Compiled::Indexed {
+                    hits,
+                    unindexed,
+                    fallback: Box::new(k),
+                },
                 None => k,
             },
             k => k,
@@ -379,11 +430,23 @@ mod tests {
     use loft_proto_imap::{SeqBound, SeqRange};
 
     fn ranges(v: &[(u32, u32)]) -> SequenceSet {
-        SequenceSet::Ranges(v.iter().map(|&(a, b)| SeqRange { start: SeqBound::Value(a), end: SeqBound::Value(b) }).collect())
+        SequenceSet::Ranges(
+            v.iter()
+                .map(|&(a, b)| SeqRange {
+                    start: SeqBound::Value(a),
+                    end: SeqBound::Value(b),
+                })
+                .collect(),
+        )
     }
 
     fn scope() -> Scope<'static> {
-        Scope { exists: 5, largest_uid: 50, saved: &[20, 40], now: 1_000_000 }
+        Scope {
+            exists: 5,
+            largest_uid: 50,
+            saved: &[20, 40],
+            now: 1_000_000,
+        }
     }
 
     fn cand(seq: u32, bits: u8, recent: bool) -> Candidate<'static> {
@@ -406,20 +469,32 @@ mod tests {
         assert_eq!(matches(&SearchKey::Unseen), vec![1, 3, 5]);
         assert_eq!(matches(&SearchKey::New), vec![5]);
         assert_eq!(matches(&SearchKey::Old), vec![1, 2, 3]);
-        assert_eq!(matches(&SearchKey::SequenceSet(ranges(&[(4, 2)]))), vec![2, 3, 4]);
+        assert_eq!(
+            matches(&SearchKey::SequenceSet(ranges(&[(4, 2)]))),
+            vec![2, 3, 4]
+        );
         assert_eq!(matches(&SearchKey::Uid(ranges(&[(25, 45)]))), vec![3, 4]);
         assert_eq!(matches(&SearchKey::Uid(SequenceSet::Saved)), vec![2, 4]);
-        assert_eq!(matches(&SearchKey::SequenceSet(SequenceSet::Saved)), vec![2, 4]);
+        assert_eq!(
+            matches(&SearchKey::SequenceSet(SequenceSet::Saved)),
+            vec![2, 4]
+        );
         let or = SearchKey::Or(Box::new(SearchKey::Seen), Box::new(SearchKey::Recent));
         assert_eq!(matches(&or), vec![2, 4, 5]);
-        let and = SearchKey::And(vec![SearchKey::Seen, SearchKey::Not(Box::new(SearchKey::Recent))]);
+        let and = SearchKey::And(vec![
+            SearchKey::Seen,
+            SearchKey::Not(Box::new(SearchKey::Recent)),
+        ]);
         assert_eq!(matches(&and), vec![2]);
         assert_eq!(matches(&SearchKey::ModSeq(4)), vec![4, 5]);
     }
 
     #[test]
     fn star_in_search_sets() {
-        let star = SequenceSet::Ranges(vec![SeqRange { start: SeqBound::Star, end: SeqBound::Star }]);
+        let star = SequenceSet::Ranges(vec![SeqRange {
+            start: SeqBound::Star,
+            end: SeqBound::Star,
+        }]);
         assert_eq!(matches(&SearchKey::SequenceSet(star.clone())), vec![5]);
         assert_eq!(matches(&SearchKey::Uid(star)), vec![5]);
         // Past the end: no match, no error.
@@ -435,11 +510,20 @@ mod tests {
         assert_eq!(c.eval(&cand(1, 0, false)), Some(false));
         // Undecided without the record.
         assert_eq!(c.eval(&cand(2, Flags::SEEN, false)), None);
-        let or = compile(&SearchKey::Or(Box::new(SearchKey::Seen), Box::new(SearchKey::Body("x".into()))), &scope());
+        let or = compile(
+            &SearchKey::Or(
+                Box::new(SearchKey::Seen),
+                Box::new(SearchKey::Body("x".into())),
+            ),
+            &scope(),
+        );
         assert_eq!(or.need(), Need::Content);
         assert_eq!(or.eval(&cand(2, Flags::SEEN, false)), Some(true));
         assert_eq!(or.eval(&cand(1, 0, false)), None);
-        let not = compile(&SearchKey::Not(Box::new(SearchKey::Subject("x".into()))), &scope());
+        let not = compile(
+            &SearchKey::Not(Box::new(SearchKey::Subject("x".into()))),
+            &scope(),
+        );
         assert_eq!(not.eval(&cand(1, 0, false)), None);
     }
 
@@ -447,8 +531,17 @@ mod tests {
     fn keywords_case_insensitive() {
         let kws = vec!["$Label1".to_string()];
         let c = Candidate::new(1, 1, 0, &kws, false, 1);
-        assert_eq!(compile(&SearchKey::Keyword("$label1".into()), &scope()).eval(&c), Some(true));
-        assert_eq!(compile(&SearchKey::Unkeyword("$LABEL1".into()), &scope()).eval(&c), Some(false));
-        assert_eq!(compile(&SearchKey::Unkeyword("other".into()), &scope()).eval(&c), Some(true));
+        assert_eq!(
+            compile(&SearchKey::Keyword("$label1".into()), &scope()).eval(&c),
+            Some(true)
+        );
+        assert_eq!(
+            compile(&SearchKey::Unkeyword("$LABEL1".into()), &scope()).eval(&c),
+            Some(false)
+        );
+        assert_eq!(
+            compile(&SearchKey::Unkeyword("other".into()), &scope()).eval(&c),
+            Some(true)
+        );
     }
 }

@@ -59,7 +59,11 @@ pub fn render_set(sorted: &[u32]) -> String {
             out.push(',');
         }
         // Writing to a String cannot fail.
-        let _ = if start == end { write!(out, "{start}") } else { write!(out, "{start}:{end}") };
+        let _ = if start == end {
+            write!(out, "{start}")
+        } else {
+            write!(out, "{start}:{end}")
+        };
         i += 1;
     }
     out
@@ -77,14 +81,23 @@ mod tests {
     #[test]
     fn rfc9051_example_set() {
         // RFC 9051 §9: 2,4:7,9,12:* in a 15-message mailbox is 2,4,5,6,7,9,12,13,14,15.
-        let set = [r(Value(2), Value(2)), r(Value(4), Value(7)), r(Value(9), Value(9)), r(Value(12), Star)];
+        let set = [
+            r(Value(2), Value(2)),
+            r(Value(4), Value(7)),
+            r(Value(9), Value(9)),
+            r(Value(12), Star),
+        ];
         let got: Vec<u32> = expand(&resolve_seq_ranges(&set, 15).unwrap()).collect();
         assert_eq!(got, vec![2, 4, 5, 6, 7, 9, 12, 13, 14, 15]);
     }
 
     #[test]
     fn reversed_and_overlapping_ranges_merge() {
-        let set = [r(Value(4), Value(2)), r(Value(3), Value(5)), r(Value(7), Value(6))];
+        let set = [
+            r(Value(4), Value(2)),
+            r(Value(3), Value(5)),
+            r(Value(7), Value(6)),
+        ];
         assert_eq!(resolve_seq_ranges(&set, 9).unwrap(), vec![(2, 7)]);
     }
 
@@ -93,7 +106,10 @@ mod tests {
         assert!(resolve_seq_ranges(&[r(Value(1), Value(4))], 3).is_none());
         assert!(resolve_seq_ranges(&[r(Star, Star)], 0).is_none());
         assert!(resolve_seq_ranges(&[r(Value(1), Star)], 0).is_none());
-        assert_eq!(resolve_seq_ranges(&[r(Star, Value(2))], 3).unwrap(), vec![(2, 3)]);
+        assert_eq!(
+            resolve_seq_ranges(&[r(Star, Value(2))], 3).unwrap(),
+            vec![(2, 3)]
+        );
     }
 
     #[test]
@@ -101,7 +117,10 @@ mod tests {
         assert_eq!(render_set(&[1, 2, 3, 7, 9, 10]), "1:3,7,9:10");
         assert_eq!(render_set(&[5]), "5");
         assert_eq!(render_set(&[]), "");
-        assert_eq!(render_set(&[u32::MAX - 1, u32::MAX]), format!("{}:{}", u32::MAX - 1, u32::MAX));
+        assert_eq!(
+            render_set(&[u32::MAX - 1, u32::MAX]),
+            format!("{}:{}", u32::MAX - 1, u32::MAX)
+        );
     }
 
     #[test]

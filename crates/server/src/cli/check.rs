@@ -8,7 +8,10 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
     let config = location.config()?;
     existing_data_dir(&config)?;
     let store = crate::store::open(&config.data_dir).await?;
-    let problems = store.check().await.map_err(|e| anyhow::anyhow!("store check failed: {e}"))?;
+    let problems = store
+        .check()
+        .await
+        .map_err(|e| anyhow::anyhow!("store check failed: {e}"))?;
     if problems.is_empty() {
         println!("store OK");
         return Ok(ExitCode::SUCCESS);

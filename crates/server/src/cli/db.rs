@@ -24,9 +24,10 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let config = location.config()?;
             if let StoreSettings::Routed(routed) = &config.store {
                 for c in &routed.clusters {
-                    let (before, after) = PostgresStore::migrate(&c.pg)
-                        .await
-                        .with_context(|| format!("cannot migrate the PostgreSQL schema of cluster {}", c.id))?;
+                    let (before, after) =
+                        PostgresStore::migrate(&c.pg).await.with_context(|| {
+                            format!("cannot migrate the PostgreSQL schema of cluster {}", c.id)
+                        })?;
                     println!("cluster {}: schema version {before} -> {after}", c.id);
                 }
                 return Ok(ExitCode::SUCCESS);
@@ -38,7 +39,9 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 )
                 .into());
             };
-            let (before, after) = PostgresStore::migrate(pg).await.context("cannot migrate the PostgreSQL schema")?;
+            let (before, after) = PostgresStore::migrate(pg)
+                .await
+                .context("cannot migrate the PostgreSQL schema")?;
             if before == after {
                 println!("schema is up to date (version {after})");
             } else {

@@ -461,7 +461,12 @@ mod tests {
     fn mbox_directory_keeps_hierarchy() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("Sub/Deeper")).unwrap();
-        for f in ["INBOX.mbox", "Sub/Folder.mbox", "Sub/Deeper/Leaf.mbox", "notes.txt"] {
+        for f in [
+            "INBOX.mbox",
+            "Sub/Folder.mbox",
+            "Sub/Deeper/Leaf.mbox",
+            "notes.txt",
+        ] {
             std::fs::write(dir.path().join(f), "").unwrap();
         }
         let single = dir.path().join("Sub/Folder.mbox");

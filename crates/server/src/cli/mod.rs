@@ -20,7 +20,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 
 #[derive(Debug, Parser)]
-#[command(name = "loft", version, about = "Loft: an IMAP server in one binary and a data directory")]
+#[command(
+    name = "loft",
+    version,
+    about = "Loft: an IMAP server in one binary and a data directory"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -184,7 +188,11 @@ impl Location {
     pub fn hint(&self, config: &Config) -> String {
         match (&self.config, &self.data_dir) {
             (Some(c), None) => format!("--config {}", c.display()),
-            (Some(c), Some(_)) => format!("--config {} --data-dir {}", c.display(), config.data_dir.display()),
+            (Some(c), Some(_)) => format!(
+                "--config {} --data-dir {}",
+                c.display(),
+                config.data_dir.display()
+            ),
             (None, _) => format!("--data-dir {}", config.data_dir.display()),
         }
     }
@@ -194,33 +202,80 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(location) => serve::run(location).await,
         Command::Check(location) => check::run(location).await,
-        Command::User(UserCommand::Add { name, password_stdin, hash, location }) => {
-            user::add(location, &name, password_stdin, hash.as_deref()).await
-        }
-        Command::User(UserCommand::Set { name, app_passwords_only, location }) => {
-            user::set(location, &name, app_passwords_only).await
-        }
+        Command::User(UserCommand::Add {
+            name,
+            password_stdin,
+            hash,
+            location,
+        }) => user::add(location, &name, password_stdin, hash.as_deref()).await,
+        Command::User(UserCommand::Set {
+            name,
+            app_passwords_only,
+            location,
+        }) => user::set(location, &name, app_passwords_only).await,
         Command::AppPassword(c) => app_password::run(c).await,
         Command::Ban(c) => ban::run(c).await,
         Command::User(UserCommand::List { location }) => user::list(location).await,
-        Command::User(UserCommand::Passwd { name, password_stdin, location }) => {
-            user::passwd(location, &name, password_stdin).await
+        Command::User(UserCommand::Passwd {
+            name,
+            password_stdin,
+            location,
+        }) => user::passwd(location, &name, password_stdin).await,
+        Command::User(UserCommand::Del {
+            name,
+            yes,
+            location,
+        }) => user::del(location, &name, yes).await,
+        Command::Deliver {
+            user,
+            mailbox,
+            flags,
+            from,
+            location,
+        } => {
+            deliver::run(deliver::Options {
+                user,
+                mailbox,
+                flags,
+                from,
+                location,
+            })
+            .await
         }
-        Command::User(UserCommand::Del { name, yes, location }) => user::del(location, &name, yes).await,
-        Command::Deliver { user, mailbox, flags, from, location } => {
-            deliver::run(deliver::Options { user, mailbox, flags, from, location }).await
-        }
-        Command::Import { user, kind, paths, mbox_format, mailbox, location } => {
+        Command::Import {
+            user,
+            kind,
+            paths,
+            mbox_format,
+            mailbox,
+            location,
+        } => {
             let source = match kind {
-                ImportKind::Mbox => import::Source::Mbox { files: paths, format: mbox_format, mailbox },
+                ImportKind::Mbox => import::Source::Mbox {
+                    files: paths,
+                    format: mbox_format,
+                    mailbox,
+                },
                 ImportKind::Maildir => match <[PathBuf; 1]>::try_from(paths) {
                     Ok([dir]) => import::Source::Maildir { dir },
-                    Err(_) => return Err(crate::UsageError("maildir takes one directory".into()).into()),
+                    Err(_) => {
+                        return Err(crate::UsageError("maildir takes one directory".into()).into());
+                    }
                 },
             };
-            import::run(import::Options { user, source, location }).await
+            import::run(import::Options {
+                user,
+                source,
+                location,
+            })
+            .await
         }
-        Command::Export { user, format, dir, location } => export::run(location, &user, format, dir).await,
+        Command::Export {
+            user,
+            format,
+            dir,
+            location,
+        } => export::run(location, &user, format, dir).await,
         Command::Migrate(args) => migrate::run(args).await,
         Command::Db(c) => db::run(c).await,
         Command::Store(c) => store_copy::run(c).await,

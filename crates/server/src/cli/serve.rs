@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tokio::signal::unix::{SignalKind, signal};
 use loft_imap::PlaintextAuth;
+use tokio::signal::unix::{SignalKind, signal};
 use tracing::{info, warn};
 
 use super::{Location, create_data_dir};
@@ -29,7 +29,8 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
         }
     }
     create_data_dir(&config.data_dir)?;
-    let data_dir = std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
+    let data_dir =
+        std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
 
     let needs_tls = config.listeners.iter().any(|l| l.tls.needs_certificate());
     let (cert, key) = config.tls.paths(&data_dir);
@@ -43,7 +44,11 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
             if config.tls == TlsFiles::Generated {
                 generated = Some(tls::ensure_generated(&cert, &key)?);
             }
-            specs.push(tls::CertSpec { cert: cert.clone(), key: key.clone(), names: Vec::new() });
+            specs.push(tls::CertSpec {
+                cert: cert.clone(),
+                key: key.clone(),
+                names: Vec::new(),
+            });
         }
         specs.extend(extra.iter().cloned());
         let (certs, warnings) = tls::Certificates::load(&specs)?;
@@ -60,20 +65,30 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
     config.imap.security = loft_imap::config::Security {
         throttle: std::sync::Arc::new(loft_auth::throttle::Throttle::new(config.security.throttle)),
         audit: crate::audit::open(&config.security.audit_target(&data_dir))?,
-        limits: std::sync::Arc::new(loft_imap::config::ConnectionLimits::new(config.security.limits)),
+        limits: std::sync::Arc::new(loft_imap::config::ConnectionLimits::new(
+            config.security.limits,
+        )),
         scram_iterations: config.security.scram_iterations,
     };
 
     // Register the handlers before announcing anything, so a signal sent right after the
     // listen lines appear already shuts down gracefully.
-    let mut sigint = signal(SignalKind::interrupt()).context("cannot install the SIGINT handler")?;
-    let mut sigterm = signal(SignalKind::terminate()).context("cannot install the SIGTERM handler")?;
+    let mut sigint =
+        signal(SignalKind::interrupt()).context("cannot install the SIGINT handler")?;
+    let mut sigterm =
+        signal(SignalKind::terminate()).context("cannot install the SIGTERM handler")?;
 
     let store = crate::store::open(&data_dir).await?;
     let bound = listen::bind(&config.listeners).await?;
     let lmtp = crate::lmtp_listen::start(&config.lmtp, store.clone()).await?;
 
-    print_banner(&config, &location, &data_dir, &bound, acceptor.as_ref().map(|_| (&*cert, &*key, generated)));
+    print_banner(
+        &config,
+        &location,
+        &data_dir,
+        &bound,
+        acceptor.as_ref().map(|_| (&*cert, &*key, generated)),
+    );
     for line in &lmtp {
         println!("  listening:   {line}");
     }
@@ -121,6 +136,12 @@ fn print_banner(
         println!("  certificate: {}{note}", cert.display());
         println!("  key:         {}", key.display());
     }
-    let hint_config = Config { data_dir: data_dir.to_path_buf(), ..config.clone() };
-    println!("  add a user:  loft user add alice {}", location.hint(&hint_config));
+    let hint_config = Config {
+        data_dir: data_dir.to_path_buf(),
+        ..config.clone()
+    };
+    println!(
+        "  add a user:  loft user add alice {}",
+        location.hint(&hint_config)
+    );
 }

@@ -48,7 +48,9 @@ fn parse_spec(s: &str) -> Result<Spec, crate::UsageError> {
         loft_store::postgres::validate_url(url).map_err(crate::UsageError)?;
         return Ok(Spec::Postgres(url.to_string()));
     }
-    Err(crate::UsageError(format!("unknown store {s:?}: expected embedded:DIR or postgres:URL")))
+    Err(crate::UsageError(format!(
+        "unknown store {s:?}: expected embedded:DIR or postgres:URL"
+    )))
 }
 
 async fn open(spec: &Spec, is_destination: bool) -> anyhow::Result<Arc<dyn Store>> {
@@ -57,12 +59,24 @@ async fn open(spec: &Spec, is_destination: bool) -> anyhow::Result<Arc<dyn Store
             if !is_destination && !dir.join(loft_store::embedded::DB_FILE).is_file() {
                 anyhow::bail!("no embedded store in {}", dir.display());
             }
-            Arc::new(EmbeddedStore::open(dir).await.with_context(|| format!("cannot open {}", dir.display()))?)
+            Arc::new(
+                EmbeddedStore::open(dir)
+                    .await
+                    .with_context(|| format!("cannot open {}", dir.display()))?,
+            )
         }
         Spec::Postgres(url) => {
             // The source must already have this binary's schema; the destination gets it.
-            let settings = PgSettings { migrate: is_destination, listen: false, ..PgSettings::new(url.clone()) };
-            Arc::new(PostgresStore::open(&settings).await.context("cannot open the PostgreSQL store")?)
+            let settings = PgSettings {
+                migrate: is_destination,
+                listen: false,
+                ..PgSettings::new(url.clone())
+            };
+            Arc::new(
+                PostgresStore::open(&settings)
+                    .await
+                    .context("cannot open the PostgreSQL store")?,
+            )
         }
     })
 }
@@ -78,7 +92,9 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed_precise} {pos} messages {msg}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} {elapsed_precise} {pos} messages {msg}")
+        {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(200));
@@ -87,8 +103,16 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let mut last_line = Instant::now();
     let mut copied = 0u64;
     let mut on_progress = |p: Progress| match p {
-        Progress::Account { name, index, total, messages } => {
-            let line = format!("account {}/{total}: {name} ({messages} messages)", index + 1);
+        Progress::Account {
+            name,
+            index,
+            total,
+            messages,
+        } => {
+            let line = format!(
+                "account {}/{total}: {name} ({messages} messages)",
+                index + 1
+            );
             match &bar {
                 Some(b) => b.set_message(line),
                 None => eprintln!("{line}"),
@@ -108,7 +132,9 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     };
     let report = copy_store(source.as_ref(), destination.as_ref(), &mut on_progress)
         .await
-        .context("store copy failed (the destination is incomplete: empty it before trying again)")?;
+        .context(
+            "store copy failed (the destination is incomplete: empty it before trying again)",
+        )?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -134,7 +160,11 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     for p in &report.problems {
         println!("  {p}");
     }
-    Ok(if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 #[cfg(test)]
@@ -143,10 +173,22 @@ mod tests {
 
     #[test]
     fn specs() {
-        assert_eq!(parse_spec("embedded:/var/lib/loft").unwrap(), Spec::Embedded("/var/lib/loft".into()));
-        assert_eq!(parse_spec("postgres:postgres://u@h/db").unwrap(), Spec::Postgres("postgres://u@h/db".into()));
-        assert_eq!(parse_spec("postgresql://u@h/db").unwrap(), Spec::Postgres("postgresql://u@h/db".into()));
-        assert_eq!(parse_spec("postgres:host=h dbname=db").unwrap(), Spec::Postgres("host=h dbname=db".into()));
+        assert_eq!(
+            parse_spec("embedded:/var/lib/loft").unwrap(),
+            Spec::Embedded("/var/lib/loft".into())
+        );
+        assert_eq!(
+            parse_spec("postgres:postgres://u@h/db").unwrap(),
+            Spec::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            parse_spec("postgresql://u@h/db").unwrap(),
+            Spec::Postgres("postgresql://u@h/db".into())
+        );
+        assert_eq!(
+            parse_spec("postgres:host=h dbname=db").unwrap(),
+            Spec::Postgres("host=h dbname=db".into())
+        );
         assert!(parse_spec("embedded:").is_err());
         assert!(parse_spec("maildir:/x").is_err());
     }

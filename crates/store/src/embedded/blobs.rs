@@ -91,9 +91,14 @@ impl BlobDir {
         std::thread::scope(|scope| {
             let handles: Vec<_> = items
                 .chunks(per)
-                .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|(h, c)| self.write_file(h, c))))
+                .map(|chunk| {
+                    scope.spawn(move || chunk.iter().try_for_each(|(h, c)| self.write_file(h, c)))
+                })
                 .collect();
-            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob writer panicked"))))
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("blob writer panicked")))
+            })
         })?;
         Ok(dirs)
     }
@@ -101,7 +106,11 @@ impl BlobDir {
     /// Temp file, fsync, rename into place; the directory is fsynced by the caller.
     fn write_file(&self, hash: &Hash, compressed: &[u8]) -> io::Result<()> {
         let hex = hex::encode(hash);
-        let tmp = self.root.join("tmp").join(format!("{hex}.{}.{:016x}", std::process::id(), rand::random::<u64>()));
+        let tmp = self.root.join("tmp").join(format!(
+            "{hex}.{}.{:016x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
         let result = (|| {
             let mut f = File::create(&tmp)?;
             f.write_all(compressed)?;
@@ -138,9 +147,14 @@ impl BlobDir {
         let threads = WRITE_THREADS.min(hashes.len());
         let per = hashes.len().div_ceil(threads);
         std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                hashes.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|h| self.remove(h)))).collect();
-            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob remover panicked"))))
+            let handles: Vec<_> = hashes
+                .chunks(per)
+                .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|h| self.remove(h))))
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("blob remover panicked")))
+            })
         })
     }
 
@@ -209,9 +223,14 @@ pub(crate) fn sync_dirs(dirs: &[PathBuf]) -> io::Result<()> {
     let threads = WRITE_THREADS.min(dirs.len());
     let per = dirs.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            dirs.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|d| sync_dir(d)))).collect();
-        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("blob dir sync panicked"))))
+        let handles: Vec<_> = dirs
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|d| sync_dir(d))))
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(io::Error::other("blob dir sync panicked")))
+        })
     })
 }
 

@@ -44,14 +44,21 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
             }
             match blobs.read(&hash) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    problems.push(format!("blob {hex} is missing (referenced by {actual} messages)"));
+                    problems.push(format!(
+                        "blob {hex} is missing (referenced by {actual} messages)"
+                    ));
                 }
                 Err(e) => problems.push(format!("blob {hex} cannot be read or decompressed: {e}")),
                 Ok(raw) => {
                     if blobs::sha256(&raw) != hash {
-                        problems.push(format!("blob {hex} is corrupt: its content does not match its hash"));
+                        problems.push(format!(
+                            "blob {hex} is corrupt: its content does not match its hash"
+                        ));
                     } else if raw.len() as i64 != size {
-                        problems.push(format!("blob {hex} is {} bytes but recorded as {size}", raw.len()));
+                        problems.push(format!(
+                            "blob {hex} is {} bytes but recorded as {size}",
+                            raw.len()
+                        ));
                     }
                 }
             }
@@ -59,7 +66,9 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
     }
     for (id, n) in &refs {
         if !blob_ids.contains(id) {
-            problems.push(format!("{n} messages refer to blob row {id}, which does not exist"));
+            problems.push(format!(
+                "{n} messages refer to blob row {id}, which does not exist"
+            ));
         }
     }
 
@@ -105,13 +114,17 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
             if let Some(m) = max_modseq.into_iter().chain(max_expunged_modseq).max()
                 && m > highest_modseq
             {
-                problems.push(format!("{at} has mod-sequence {m} above its HIGHESTMODSEQ {highest_modseq}"));
+                problems.push(format!(
+                    "{at} has mod-sequence {m} above its HIGHESTMODSEQ {highest_modseq}"
+                ));
             }
             if min_modseq.is_some_and(|m| m < 1) {
                 problems.push(format!("{at} has a message with mod-sequence 0"));
             }
             if recent_floor >= uid_next && recent_floor > 0 {
-                problems.push(format!("{at} has a recent floor {recent_floor} at or above UIDNEXT {uid_next}"));
+                problems.push(format!(
+                    "{at} has a recent floor {recent_floor} at or above UIDNEXT {uid_next}"
+                ));
             }
         }
     }
@@ -127,11 +140,17 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
     let (files, strays) = blobs.list()?;
     for hash in files {
         if !known.contains(&hash) {
-            problems.push(format!("blob file {} is not referenced (orphan)", hex::encode(hash)));
+            problems.push(format!(
+                "blob file {} is not referenced (orphan)",
+                hex::encode(hash)
+            ));
         }
     }
     for path in strays {
-        problems.push(format!("unexpected file in the blob directory: {}", path.display()));
+        problems.push(format!(
+            "unexpected file in the blob directory: {}",
+            path.display()
+        ));
     }
     Ok(problems)
 }

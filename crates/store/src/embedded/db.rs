@@ -87,9 +87,13 @@ where
     }
 
     fn finish(mut self: Box<Self>, conn: &mut Connection) {
-        let outcome = self.outcome.take().unwrap_or_else(|| Err(StoreError::Db("database job did not run".into())));
+        let outcome = self
+            .outcome
+            .take()
+            .unwrap_or_else(|| Err(StoreError::Db("database job did not run".into())));
         if let Some(after) = self.after.take() {
-            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| after(conn, outcome.as_ref().ok())));
+            let _ =
+                std::panic::catch_unwind(AssertUnwindSafe(|| after(conn, outcome.as_ref().ok())));
         }
         if let Some(reply) = self.reply.take() {
             let _ = reply.send(outcome);
@@ -136,7 +140,8 @@ impl Db {
         self.writer
             .send(WriterJob::Solo(boxed(f, tx)))
             .map_err(|_| StoreError::Db("database thread stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Db("database thread stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::Db("database thread stopped".into()))?
     }
 
     /// Runs `f` on the writer connection as part of a group commit: inside a savepoint of
@@ -146,18 +151,30 @@ impl Db {
     /// `after` runs on the writer thread after the commit (with `None` when `f` or the
     /// commit failed), before the answer is sent: for cleanups that need their own
     /// transaction, like removing unreferenced blob files.
-    pub(crate) async fn write_grouped<T, F, A>(&self, dirs: Vec<PathBuf>, f: F, after: A) -> Result<T>
+    pub(crate) async fn write_grouped<T, F, A>(
+        &self,
+        dirs: Vec<PathBuf>,
+        f: F,
+        after: A,
+    ) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
         A: FnOnce(&mut Connection, Option<&T>) + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let job = Grouped { f: Some(f), after: Some(after), dirs, outcome: None, reply: Some(tx) };
+        let job = Grouped {
+            f: Some(f),
+            after: Some(after),
+            dirs,
+            outcome: None,
+            reply: Some(tx),
+        };
         self.writer
             .send(WriterJob::Grouped(Box::new(job)))
             .map_err(|_| StoreError::Db("database thread stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Db("database thread stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::Db("database thread stopped".into()))?
     }
 
     /// Runs `f` on a reader connection (query_only).
@@ -170,7 +187,8 @@ impl Db {
         self.readers
             .send(boxed(f, tx))
             .map_err(|_| StoreError::Db("database thread stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Db("database thread stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::Db("database thread stopped".into()))?
     }
 }
 
@@ -194,7 +212,9 @@ fn configure(conn: &Connection) -> Result<()> {
     // the WAL is fsynced, so an Ok means on disk (DESIGN.md invariant 1).
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Db(format!("cannot enable WAL (journal_mode={mode})")));
+        return Err(StoreError::Db(format!(
+            "cannot enable WAL (journal_mode={mode})"
+        )));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -238,7 +258,10 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<WriterJob>) {
 fn run_batch(conn: &mut Connection, mut batch: Vec<Box<dyn GroupJob>>) {
     // Blob files renamed into these directories must be durable before any row refers
     // to them (a committed row never points at a missing file).
-    let mut dirs: Vec<PathBuf> = batch.iter().flat_map(|j| j.dirs().iter().cloned()).collect();
+    let mut dirs: Vec<PathBuf> = batch
+        .iter()
+        .flat_map(|j| j.dirs().iter().cloned())
+        .collect();
     dirs.sort_unstable();
     dirs.dedup();
     let mut skip = vec![false; batch.len()];
@@ -289,7 +312,11 @@ fn run_batch(conn: &mut Connection, mut batch: Vec<Box<dyn GroupJob>>) {
                 }
                 continue;
             }
-            let end = if ok { "RELEASE loft_job" } else { "ROLLBACK TO loft_job; RELEASE loft_job" };
+            let end = if ok {
+                "RELEASE loft_job"
+            } else {
+                "ROLLBACK TO loft_job; RELEASE loft_job"
+            };
             match conn.execute_batch(end) {
                 Ok(()) if ok => done.push(i),
                 Ok(()) => {}
@@ -311,7 +338,11 @@ fn run_batch(conn: &mut Connection, mut batch: Vec<Box<dyn GroupJob>>) {
     }
 }
 
-fn spawn_reader(name: &str, mut conn: Connection, rx: Arc<Mutex<mpsc::Receiver<Job>>>) -> Result<()> {
+fn spawn_reader(
+    name: &str,
+    mut conn: Connection,
+    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+) -> Result<()> {
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn(move || {
@@ -346,7 +377,9 @@ mod tests {
     #[tokio::test]
     async fn batch_isolates_failing_jobs() {
         let (_dir, db) = open();
-        db.write(|c| Ok(c.execute_batch("CREATE TABLE t (v INTEGER PRIMARY KEY)")?)).await.unwrap();
+        db.write(|c| Ok(c.execute_batch("CREATE TABLE t (v INTEGER PRIMARY KEY)")?))
+            .await
+            .unwrap();
         // Hold the writer so the grouped jobs below queue up into one batch.
         let (release, wait) = std::sync::mpsc::channel::<()>();
         let blocker = db.write(move |_| {
@@ -370,7 +403,12 @@ mod tests {
                 |_, _| {},
             )
         };
-        let (a, b, c, d) = (insert(1, false, false), insert(2, true, false), insert(3, false, true), insert(4, false, false));
+        let (a, b, c, d) = (
+            insert(1, false, false),
+            insert(2, true, false),
+            insert(3, false, true),
+            insert(4, false, false),
+        );
         let all = async { tokio::join!(a, b, c, d) };
         let releaser = async {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -399,11 +437,19 @@ mod tests {
         let (_dir, db) = open();
         let (tx, rx) = std::sync::mpsc::channel::<Option<i64>>();
         let tx2 = tx.clone();
-        db.write_grouped(Vec::new(), |_| Ok(7i64), move |_, v| tx.send(v.copied()).unwrap()).await.unwrap();
+        db.write_grouped(
+            Vec::new(),
+            |_| Ok(7i64),
+            move |_, v| tx.send(v.copied()).unwrap(),
+        )
+        .await
+        .unwrap();
         let err = db
-            .write_grouped(Vec::new(), |_| Err::<i64, _>(StoreError::Invalid("no".into())), move |_, v| {
-                tx2.send(v.copied()).unwrap()
-            })
+            .write_grouped(
+                Vec::new(),
+                |_| Err::<i64, _>(StoreError::Invalid("no".into())),
+                move |_, v| tx2.send(v.copied()).unwrap(),
+            )
             .await;
         assert!(err.is_err());
         assert_eq!(rx.try_iter().collect::<Vec<_>>(), [Some(7), None]);

@@ -85,14 +85,24 @@ pub fn search_field_text(envelope: &[u8], field: SearchField) -> Option<String> 
             // RFC 2047 decoding is private to loft-message; `header_values` offers it on a
             // header, so the subject is wrapped in one.
             let mut header = b"Subject: ".to_vec();
-            header.extend(raw.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+            header.extend(
+                raw.iter()
+                    .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+            );
             header.extend_from_slice(b"\r\n\r\n");
-            let decoded = loft_message::header_values(&header, "subject").into_iter().next().unwrap_or_default();
+            let decoded = loft_message::header_values(&header, "subject")
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             return Some(decoded.to_lowercase());
         }
         SearchField::Body | SearchField::Text | SearchField::Bcc => return None,
     };
-    let parts: Vec<String> = addresses.iter().map(address_text).filter(|s| !s.is_empty()).collect();
+    let parts: Vec<String> = addresses
+        .iter()
+        .map(address_text)
+        .filter(|s| !s.is_empty())
+        .collect();
     if parts.is_empty() {
         return None;
     }
@@ -100,9 +110,17 @@ pub fn search_field_text(envelope: &[u8], field: SearchField) -> Option<String> 
 }
 
 fn address_text(a: &EnvAddress) -> String {
-    let name = display_value(&EnvAddress { name: a.name.clone(), mailbox: None, host: None });
+    let name = display_value(&EnvAddress {
+        name: a.name.clone(),
+        mailbox: None,
+        host: None,
+    });
     let addr = match (&a.mailbox, &a.host) {
-        (Some(m), Some(h)) => format!("{}@{}", String::from_utf8_lossy(m), String::from_utf8_lossy(h)),
+        (Some(m), Some(h)) => format!(
+            "{}@{}",
+            String::from_utf8_lossy(m),
+            String::from_utf8_lossy(h)
+        ),
         // Group syntax (RFC 9051 §7.5.2): the group name in the mailbox field.
         (Some(m), None) => String::from_utf8_lossy(m).into_owned(),
         _ => String::new(),
@@ -118,7 +136,11 @@ fn address_text(a: &EnvAddress) -> String {
 /// fields SORT uses), lower-cased and joined with "\n". None without a Bcc field.
 fn bcc_text(raw: &[u8]) -> Option<String> {
     let values = loft_message::header_values(raw, "bcc");
-    if values.is_empty() { None } else { Some(values.join("\n").to_lowercase()) }
+    if values.is_empty() {
+        None
+    } else {
+        Some(values.join("\n").to_lowercase())
+    }
 }
 
 /// The indexer's controls, shared by the store and its background task.
@@ -184,7 +206,16 @@ pub(super) async fn catch_up(inner: &Inner) -> Result<()> {
 /// Removes the full-text rows of up to `BATCH` blobs whose last reference went.
 async fn purge_batch(inner: &Inner) -> Result<()> {
     // A read first: most wake-ups have nothing to purge, and a write would cost an fsync.
-    let pending = inner.db.read(|c| Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM fts_dead)", [], |r| r.get::<_, bool>(0))?)).await?;
+    let pending = inner
+        .db
+        .read(|c| {
+            Ok(
+                c.query_row("SELECT EXISTS (SELECT 1 FROM fts_dead)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?,
+            )
+        })
+        .await?;
     if !pending {
         return Ok(());
     }
@@ -230,15 +261,24 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
                  WHERE b.id > ?1 AND NOT EXISTS (SELECT 1 FROM fts_docs d WHERE d.blob_id = b.id)
                  ORDER BY b.id LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![after, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map(params![after, BATCH as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await?;
     let seen = todo.len();
-    let Some(last) = todo.last().map(|t| t.0) else { return Ok(0) };
+    let Some(last) = todo.last().map(|t| t.0) else {
+        return Ok(0);
+    };
     let blobs = inner.blobs.clone();
-    let docs = blocking(move || Ok(todo.into_iter().filter_map(|(id, hash, parsed)| document(&blobs, id, &hash, &parsed)).collect::<Vec<_>>()))
-        .await?;
+    let docs = blocking(move || {
+        Ok(todo
+            .into_iter()
+            .filter_map(|(id, hash, parsed)| document(&blobs, id, &hash, &parsed))
+            .collect::<Vec<_>>())
+    })
+    .await?;
     if !docs.is_empty() {
         inner.db.write(move |c| write_docs(c, &docs)).await?;
     }
@@ -271,8 +311,16 @@ fn document(blobs: &BlobDir, blob_id: i64, hash: &[u8], parsed_json: &str) -> Op
     // and such needles are not answered from the index).
     let body = loft_message::search_text(&raw, false);
     let full = loft_message::search_text(&raw, true);
-    let head = full.strip_suffix(body.as_str()).map(str::to_string).unwrap_or(full);
-    Some(Doc { blob_id, fields, head: head.to_lowercase(), body: body.to_lowercase() })
+    let head = full
+        .strip_suffix(body.as_str())
+        .map(str::to_string)
+        .unwrap_or(full);
+    Some(Doc {
+        blob_id,
+        fields,
+        head: head.to_lowercase(),
+        body: body.to_lowercase(),
+    })
 }
 
 fn write_docs(conn: &mut Connection, docs: &[Doc]) -> Result<()> {
@@ -282,10 +330,15 @@ fn write_docs(conn: &mut Connection, docs: &[Doc]) -> Result<()> {
         let mut doc = tx.prepare_cached(
             "INSERT OR IGNORE INTO fts_docs (blob_id, from_, to_, cc, bcc, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut text = tx.prepare_cached("INSERT INTO fts_text (rowid, head, body) VALUES (?1, ?2, ?3)")?;
+        let mut text =
+            tx.prepare_cached("INSERT INTO fts_text (rowid, head, body) VALUES (?1, ?2, ?3)")?;
         for d in docs {
             // Its last reference may have gone while we read it: no entry for a dead blob.
-            if exists.query_row([d.blob_id], |_| Ok(())).optional()?.is_none() {
+            if exists
+                .query_row([d.blob_id], |_| Ok(()))
+                .optional()?
+                .is_none()
+            {
                 continue;
             }
             let [f, t, c, b, s] = &d.fields;
@@ -370,28 +423,45 @@ mod tests {
             b"From: =?utf-8?q?J=C3=BCrgen?= <JU@Example.org>\r\nTo: a@b.c, Bob <bob@x.y>\r\n\
               Subject: =?utf-8?b?w5xiZXI=?= plan\r\n\r\nhi\r\n",
         );
-        assert_eq!(search_field_text(&p.envelope, SearchField::From).as_deref(), Some("jürgen <ju@example.org>"));
-        assert_eq!(search_field_text(&p.envelope, SearchField::To).as_deref(), Some("a@b.c, bob <bob@x.y>"));
-        assert_eq!(search_field_text(&p.envelope, SearchField::Subject).as_deref(), Some("über plan"));
+        assert_eq!(
+            search_field_text(&p.envelope, SearchField::From).as_deref(),
+            Some("jürgen <ju@example.org>")
+        );
+        assert_eq!(
+            search_field_text(&p.envelope, SearchField::To).as_deref(),
+            Some("a@b.c, bob <bob@x.y>")
+        );
+        assert_eq!(
+            search_field_text(&p.envelope, SearchField::Subject).as_deref(),
+            Some("über plan")
+        );
         assert_eq!(search_field_text(&p.envelope, SearchField::Cc), None);
     }
 
     #[test]
     fn trigram_table_answers_substrings() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE blobs (id INTEGER PRIMARY KEY);").unwrap();
+        conn.execute_batch("CREATE TABLE blobs (id INTEGER PRIMARY KEY);")
+            .unwrap();
         conn.execute_batch(FTS_TABLES).unwrap();
         conn.execute("INSERT INTO fts_text (rowid, head, body) VALUES (1, 'subject: x\n', 'grüße aus köln \"quoted\"')", [])
             .unwrap();
         let hit = |q: &str| -> bool {
-            conn.query_row("SELECT count(*) FROM fts_text WHERE fts_text MATCH ?1", [q], |r| r.get::<_, i64>(0)).unwrap() == 1
+            conn.query_row(
+                "SELECT count(*) FROM fts_text WHERE fts_text MATCH ?1",
+                [q],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+                == 1
         };
         assert!(hit("body : \"üße a\""));
         assert!(hit("\"\"\"quoted\"\"\""));
         assert!(hit("\"ject: \""));
         assert!(!hit("body : \"ject\""));
         assert!(!hit("\"GRÜ\""));
-        conn.execute("DELETE FROM fts_text WHERE rowid = 1", []).unwrap();
+        conn.execute("DELETE FROM fts_text WHERE rowid = 1", [])
+            .unwrap();
         assert!(!hit("\"köln\""));
     }
 }

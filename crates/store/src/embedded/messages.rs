@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::blobs::{BlobDir, Hash};
 use super::sql::{self, immediate};
 use crate::{
-    AccountId, AppendResult, CopyResult, FlagOp, Flags, MailboxDelta, MailboxId, MailboxSnapshot, MailboxStatus,
-    MessageMeta, ModSeq, Result, StoreError, StoreFlagsResult, Uid,
+    AccountId, AppendResult, CopyResult, FlagOp, Flags, MailboxDelta, MailboxId, MailboxSnapshot,
+    MailboxStatus, MessageMeta, ModSeq, Result, StoreError, StoreFlagsResult, Uid,
 };
 
 /// One message ready for the append transaction (hashed, flags checked).
@@ -28,7 +28,11 @@ pub(crate) struct NewBlob {
 }
 
 pub(crate) enum AppendOutcome {
-    Done { result: AppendResult, mailbox: MailboxId, modseq: u64 },
+    Done {
+        result: AppendResult,
+        mailbox: MailboxId,
+        modseq: u64,
+    },
     /// A blob file we relied on is missing (removed by a concurrent expunge's cleanup, or
     /// never prepared because its row existed when we looked): prepare every blob and
     /// try again.
@@ -83,9 +87,11 @@ pub(crate) fn append(
     let modseq = row.next_modseq();
     let mut uids = Vec::with_capacity(messages.len());
     {
-        let mut incref = conn.prepare_cached("UPDATE blobs SET refcount = refcount + ?2 WHERE id = ?1")?;
-        let mut insert_blob =
-            conn.prepare_cached("INSERT INTO blobs (sha256, size, refcount, parsed) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut incref =
+            conn.prepare_cached("UPDATE blobs SET refcount = refcount + ?2 WHERE id = ?1")?;
+        let mut insert_blob = conn.prepare_cached(
+            "INSERT INTO blobs (sha256, size, refcount, parsed) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         let mut insert = conn.prepare_cached(
             "INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, size, internal_date, internal_tz, blob_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -116,7 +122,10 @@ pub(crate) fn append(
         }
         let mut keywords: Vec<String> = Vec::new();
         for (i, m) in messages.iter().enumerate() {
-            let blob_id = blob_ids.get(&m.hash).copied().ok_or_else(|| StoreError::Db("blob id lost".into()))?;
+            let blob_id = blob_ids
+                .get(&m.hash)
+                .copied()
+                .ok_or_else(|| StoreError::Db("blob id lost".into()))?;
             // allocate_uids checked that first_uid + len fits.
             let uid = first_uid + i as u32;
             insert.execute(params![
@@ -141,10 +150,18 @@ pub(crate) fn append(
     }
     row.save(conn)?;
     let uid_validity = row.uid_validity()?;
-    Ok(AppendOutcome::Done { result: AppendResult { uid_validity, uids }, mailbox, modseq })
+    Ok(AppendOutcome::Done {
+        result: AppendResult { uid_validity, uids },
+        mailbox,
+        modseq,
+    })
 }
 
-pub(crate) fn snapshot(conn: &mut Connection, account: AccountId, mailbox: MailboxId) -> Result<MailboxSnapshot> {
+pub(crate) fn snapshot(
+    conn: &mut Connection,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> Result<MailboxSnapshot> {
     let tx = conn.transaction()?;
     let row = sql::load_mailbox(&tx, account, mailbox)?;
     let is_subscribed = sql::is_subscribed(&tx, account, &row.name)?;
@@ -175,7 +192,8 @@ pub(crate) fn snapshot(conn: &mut Connection, account: AccountId, mailbox: Mailb
     }
     let keywords = sql::mailbox_keywords(&tx, row.id)?;
     let status = MailboxStatus {
-        messages: u32::try_from(messages.len()).map_err(|_| StoreError::Corrupt("too many messages".into()))?,
+        messages: u32::try_from(messages.len())
+            .map_err(|_| StoreError::Corrupt("too many messages".into()))?,
         unseen,
         deleted,
         size,
@@ -184,10 +202,20 @@ pub(crate) fn snapshot(conn: &mut Connection, account: AccountId, mailbox: Mailb
         uid_validity: row.uid_validity()?,
         highest_modseq: ModSeq(row.highest_modseq),
     };
-    Ok(MailboxSnapshot { mailbox: row.to_mailbox(is_subscribed)?, status, messages, keywords })
+    Ok(MailboxSnapshot {
+        mailbox: row.to_mailbox(is_subscribed)?,
+        status,
+        messages,
+        keywords,
+    })
 }
 
-pub(crate) fn delta(conn: &mut Connection, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta> {
+pub(crate) fn delta(
+    conn: &mut Connection,
+    account: AccountId,
+    mailbox: MailboxId,
+    since: ModSeq,
+) -> Result<MailboxDelta> {
     let tx = conn.transaction()?;
     let row = sql::load_mailbox(&tx, account, mailbox)?;
     let since = i64::try_from(since.0).unwrap_or(i64::MAX);
@@ -203,8 +231,9 @@ pub(crate) fn delta(conn: &mut Connection, account: AccountId, mailbox: MailboxI
         out
     };
     let expunged = {
-        let mut stmt =
-            tx.prepare_cached("SELECT uid FROM expunged WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT uid FROM expunged WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid",
+        )?;
         let rows = stmt.query_map(params![row.id, since], |r| r.get::<_, u32>(0))?;
         let mut out = Vec::new();
         for uid in rows {
@@ -232,7 +261,12 @@ pub(crate) struct RawRecord {
     pub parsed_json: String,
 }
 
-pub(crate) fn records(conn: &mut Connection, account: AccountId, mailbox: MailboxId, uids: &[u32]) -> Result<Vec<RawRecord>> {
+pub(crate) fn records(
+    conn: &mut Connection,
+    account: AccountId,
+    mailbox: MailboxId,
+    uids: &[u32],
+) -> Result<Vec<RawRecord>> {
     let tx = conn.transaction()?;
     let row = sql::load_mailbox(&tx, account, mailbox)?;
     select_uids(
@@ -319,8 +353,9 @@ pub(crate) fn store_flags(
              WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 AND modseq <= ?4",
         )?;
         for &(lo, hi) in &runs {
-            let rows =
-                stmt.query_map(params![row.id, lo, hi, since], |r| Ok((r.get::<_, u8>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            let rows = stmt.query_map(params![row.id, lo, hi, since], |r| {
+                Ok((r.get::<_, u8>(0)?, r.get::<_, Option<String>>(1)?))
+            })?;
             for r in rows {
                 let r = r?;
                 if !olds.contains(&r) {
@@ -348,11 +383,25 @@ pub(crate) fn store_flags(
             let new_keywords = sql::encode_keywords(&new.keywords);
             for &(lo, hi) in &runs {
                 let changed = update.query_map(
-                    params![row.id, lo, hi, since, new.bits, new_keywords, m as i64, bits, keywords],
+                    params![
+                        row.id,
+                        lo,
+                        hi,
+                        since,
+                        new.bits,
+                        new_keywords,
+                        m as i64,
+                        bits,
+                        keywords
+                    ],
                     |r| r.get::<_, u32>(0),
                 )?;
                 for uid in changed {
-                    result.changed.push(MessageMeta { uid: to_uid(uid?)?, modseq: ModSeq(m), flags: new.clone() });
+                    result.changed.push(MessageMeta {
+                        uid: to_uid(uid?)?,
+                        modseq: ModSeq(m),
+                        flags: new.clone(),
+                    });
                 }
             }
         }
@@ -411,14 +460,19 @@ pub(crate) fn copy_move(
 ) -> Result<Copied> {
     let same = from == to;
     let mut src = sql::load_mailbox(conn, account, from)?;
-    let mut dst = if same { src.clone() } else { sql::load_mailbox(conn, account, to)? };
+    let mut dst = if same {
+        src.clone()
+    } else {
+        sql::load_mailbox(conn, account, to)?
+    };
     let uid_validity = dst.uid_validity()?;
     let runs = uid_runs(uids);
     // The source UIDs that exist, ascending.
     let mut existing: Vec<u32> = Vec::with_capacity(uids.len());
     {
-        let mut stmt =
-            conn.prepare_cached("SELECT uid FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT uid FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid",
+        )?;
         for &(lo, hi) in &runs {
             let rows = stmt.query_map(params![src.id, lo, hi], |r| r.get::<_, u32>(0))?;
             for uid in rows {
@@ -427,7 +481,13 @@ pub(crate) fn copy_move(
         }
     }
     if existing.is_empty() {
-        return Ok(Copied { result: CopyResult { uid_validity, pairs: Vec::new() }, changed: Vec::new() });
+        return Ok(Copied {
+            result: CopyResult {
+                uid_validity,
+                pairs: Vec::new(),
+            },
+            changed: Vec::new(),
+        });
     }
 
     let first = dst.allocate_uids(existing.len())?;
@@ -451,7 +511,9 @@ pub(crate) fn copy_move(
             next += u32::try_from(n).map_err(|_| StoreError::Db("copy count overflow".into()))?;
         }
         if next != first + existing.len() as u32 {
-            return Err(StoreError::Db("copy inserted an unexpected number of rows".into()));
+            return Err(StoreError::Db(
+                "copy inserted an unexpected number of rows".into(),
+            ));
         }
     }
     // Keywords of the copies become known in the destination.
@@ -461,7 +523,10 @@ pub(crate) fn copy_move(
             "SELECT DISTINCT keywords FROM messages
              WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 AND keywords IS NOT NULL",
         )?;
-        let rows = stmt.query_map(params![dst.id, first, first + existing.len() as u32 - 1], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(
+            params![dst.id, first, first + existing.len() as u32 - 1],
+            |r| r.get::<_, String>(0),
+        )?;
         for kw in rows {
             for k in sql::decode_flags(0, Some(kw?)).keywords {
                 if !keywords.iter().any(|x| x.eq_ignore_ascii_case(&k)) {
@@ -483,7 +548,9 @@ pub(crate) fn copy_move(
             "INSERT INTO expunged (mailbox_id, uid, modseq)
              SELECT mailbox_id, uid, ?4 FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3",
         )?;
-        let mut delete = conn.prepare_cached("DELETE FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3")?;
+        let mut delete = conn.prepare_cached(
+            "DELETE FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3",
+        )?;
         for &(lo, hi) in &runs {
             log.execute(params![src.id, lo, hi, src_modseq as i64])?;
             delete.execute(params![src.id, lo, hi])?;
@@ -509,7 +576,13 @@ pub(crate) fn copy_move(
         src.save(conn)?;
         changed.push((MailboxId(src.id), src.highest_modseq));
     }
-    Ok(Copied { result: CopyResult { uid_validity, pairs }, changed })
+    Ok(Copied {
+        result: CopyResult {
+            uid_validity,
+            pairs,
+        },
+        changed,
+    })
 }
 
 /// EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, §6.4.9): removes messages with \Deleted.
@@ -544,7 +617,9 @@ pub(crate) fn expunge(
         if log.execute(params![row.id, lo, hi, modseq as i64])? == 0 {
             continue;
         }
-        let rows = delete.query_map(params![row.id, lo, hi], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?)))?;
+        let rows = delete.query_map(params![row.id, lo, hi], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?))
+        })?;
         for r in rows {
             gone.push(r?);
         }
@@ -571,20 +646,28 @@ pub(crate) fn expunge(
 /// are returned so the files can be removed after the commit (`sql::gc_blobs`).
 fn unref_blobs(conn: &Connection, refs: BTreeMap<i64, i64>) -> Result<Vec<Hash>> {
     let mut dead = Vec::new();
-    let mut dec =
-        conn.prepare_cached("UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256")?;
+    let mut dec = conn.prepare_cached(
+        "UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256",
+    )?;
     let mut del = conn.prepare_cached("DELETE FROM blobs WHERE id = ?1")?;
     for (id, n) in refs {
-        let row: Option<(i64, Vec<u8>)> = dec.query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(i64, Vec<u8>)> = dec
+            .query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         match row {
             Some((left, hash)) if left <= 0 => {
                 del.execute([id])?;
-                let hash: Hash =
-                    hash.try_into().map_err(|_| StoreError::Corrupt(format!("blob {id} has a malformed hash")))?;
+                let hash: Hash = hash
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt(format!("blob {id} has a malformed hash")))?;
                 dead.push(hash);
             }
             Some(_) => {}
-            None => return Err(StoreError::Corrupt(format!("message refers to missing blob {id}"))),
+            None => {
+                return Err(StoreError::Corrupt(format!(
+                    "message refers to missing blob {id}"
+                )));
+            }
         }
     }
     Ok(dead)
@@ -605,7 +688,11 @@ pub(crate) fn gc_blobs(conn: &mut Connection, blobs: &BlobDir, dead: &[Hash]) {
         {
             let mut find = tx.prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?1")?;
             for hash in dead {
-                if find.query_row([&hash[..]], |_| Ok(())).optional()?.is_none() {
+                if find
+                    .query_row([&hash[..]], |_| Ok(()))
+                    .optional()?
+                    .is_none()
+                {
                     unreferenced.push(*hash);
                 }
             }
@@ -633,7 +720,11 @@ fn uid_runs(uids: &[u32]) -> Vec<(u32, u32)> {
 }
 
 /// RFC 3501 §2.3.2: raises the recent floor to the highest UID; returns (previous, new).
-pub(crate) fn claim_recent(conn: &mut Connection, account: AccountId, mailbox: MailboxId) -> Result<(u32, u32)> {
+pub(crate) fn claim_recent(
+    conn: &mut Connection,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> Result<(u32, u32)> {
     let tx = immediate(conn)?;
     let mut row = sql::load_mailbox(&tx, account, mailbox)?;
     let previous = row.recent_floor;
@@ -665,8 +756,9 @@ fn select_uids<T>(
     let mut out = Vec::with_capacity(uids.len());
     let span = u64::from(hi - lo) + 1;
     if uids.len() > 16 && span <= uids.len() as u64 * 8 {
-        let mut stmt =
-            conn.prepare_cached(&format!("{base} AND {uid_col} BETWEEN ?2 AND ?3 ORDER BY {uid_col}"))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{base} AND {uid_col} BETWEEN ?2 AND ?3 ORDER BY {uid_col}"
+        ))?;
         let mut rows = stmt.query(params![mailbox, lo, hi])?;
         while let Some(r) = rows.next()? {
             let uid: u32 = r.get(0)?;

@@ -36,19 +36,37 @@ fn key(mailbox: Option<MailboxId>) -> i64 {
 
 fn require(conn: &Connection, account: AccountId, mailbox: Option<MailboxId>) -> Result<()> {
     let found = match mailbox {
-        None => conn.query_row("SELECT 1 FROM accounts WHERE id = ?1", [account.0], |_| Ok(())).optional()?,
+        None => conn
+            .query_row("SELECT 1 FROM accounts WHERE id = ?1", [account.0], |_| {
+                Ok(())
+            })
+            .optional()?,
         Some(m) => conn
-            .query_row("SELECT 1 FROM mailboxes WHERE id = ?1 AND account_id = ?2", params![m.0, account.0], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM mailboxes WHERE id = ?1 AND account_id = ?2",
+                params![m.0, account.0],
+                |_| Ok(()),
+            )
             .optional()?,
     };
-    found.ok_or(StoreError::NotFound(if mailbox.is_some() { "mailbox" } else { "account" }))
+    found.ok_or(StoreError::NotFound(if mailbox.is_some() {
+        "mailbox"
+    } else {
+        "account"
+    }))
 }
 
-pub(crate) fn metadata(conn: &mut Connection, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn metadata(
+    conn: &mut Connection,
+    account: AccountId,
+    mailbox: Option<MailboxId>,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let tx = conn.transaction()?;
     require(&tx, account, mailbox)?;
     let mut stmt = tx.prepare_cached("SELECT entry, value FROM metadata WHERE account_id = ?1 AND mailbox_id = ?2 ORDER BY entry")?;
-    let rows = stmt.query_map(params![account.0, key(mailbox)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let rows = stmt.query_map(params![account.0, key(mailbox)], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
     let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     drop(stmt);
     tx.commit()?;

@@ -39,9 +39,9 @@ use self::db::Db;
 use self::messages::{AppendOutcome, NewBlob, Prepared};
 use crate::feed::Feed;
 use crate::{
-    Account, AccountId, AppendResult, BlobId, Change, CopyResult, FlagOp, Flags, Mailbox, MailboxDelta, MailboxId,
-    MailboxSnapshot, MailboxStatus, MessageRecord, ModSeq, NewMessage, Result, SpecialUse, Store, StoreError,
-    StoreFlagsResult, Uid,
+    Account, AccountId, AppendResult, BlobId, Change, CopyResult, FlagOp, Flags, Mailbox,
+    MailboxDelta, MailboxId, MailboxSnapshot, MailboxStatus, MessageRecord, ModSeq, NewMessage,
+    Result, SpecialUse, Store, StoreError, StoreFlagsResult, Uid,
 };
 
 /// The database file inside the data directory.
@@ -68,7 +68,9 @@ struct Inner {
 
 impl std::fmt::Debug for EmbeddedStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedStore").field("data_dir", &self.inner.data_dir).finish()
+        f.debug_struct("EmbeddedStore")
+            .field("data_dir", &self.inner.data_dir)
+            .finish()
     }
 }
 
@@ -86,7 +88,13 @@ impl EmbeddedStore {
         })
         .await?;
         db.write(|c| transfer::ensure_indexes(c)).await?;
-        let inner = Arc::new(Inner { db, blobs: Arc::new(blobs), feed: Feed::new(), data_dir, fts: Default::default() });
+        let inner = Arc::new(Inner {
+            db,
+            blobs: Arc::new(blobs),
+            feed: Feed::new(),
+            data_dir,
+            fts: Default::default(),
+        });
         fts::spawn(&inner);
         Ok(EmbeddedStore { inner })
     }
@@ -112,7 +120,11 @@ impl EmbeddedStore {
     }
 
     fn publish_mailbox(&self, account: AccountId, mailbox: MailboxId, modseq: u64) {
-        self.inner.feed.publish(Change::Mailbox { account, mailbox, modseq: ModSeq(modseq) });
+        self.inner.feed.publish(Change::Mailbox {
+            account,
+            mailbox,
+            modseq: ModSeq(modseq),
+        });
     }
 
     fn publish_list(&self, account: AccountId) {
@@ -124,14 +136,21 @@ impl EmbeddedStore {
 impl Store for EmbeddedStore {
     async fn create_account(&self, name: &str, password_hash: &str) -> Result<AccountId> {
         let (name, hash) = (name.to_string(), password_hash.to_string());
-        let id = self.inner.db.write(move |c| mailboxes::create_account(c, &name, &hash)).await?;
+        let id = self
+            .inner
+            .db
+            .write(move |c| mailboxes::create_account(c, &name, &hash))
+            .await?;
         self.publish_list(id);
         Ok(id)
     }
 
     async fn account(&self, name: &str) -> Result<Option<Account>> {
         let name = name.to_string();
-        self.inner.db.read(move |c| mailboxes::account(c, &name)).await
+        self.inner
+            .db
+            .read(move |c| mailboxes::account(c, &name))
+            .await
     }
 
     async fn accounts(&self) -> Result<Vec<Account>> {
@@ -140,7 +159,10 @@ impl Store for EmbeddedStore {
 
     async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
         let (name, hash) = (name.to_string(), password_hash.to_string());
-        self.inner.db.write(move |c| mailboxes::set_password(c, &name, &hash)).await
+        self.inner
+            .db
+            .write(move |c| mailboxes::set_password(c, &name, &hash))
+            .await
     }
 
     async fn delete_account(&self, name: &str) -> Result<()> {
@@ -161,14 +183,23 @@ impl Store for EmbeddedStore {
 
     // Secure access: SQL in security.rs.
     async fn auth_settings(&self, account: AccountId) -> Result<crate::AuthSettings> {
-        self.inner.db.read(move |c| security::auth_settings(c, account)).await
+        self.inner
+            .db
+            .read(move |c| security::auth_settings(c, account))
+            .await
     }
     async fn set_scram_credentials(&self, account: AccountId, scram: Option<&str>) -> Result<()> {
         let scram = scram.map(str::to_string);
-        self.inner.db.write(move |c| security::set_scram(c, account, scram)).await
+        self.inner
+            .db
+            .write(move |c| security::set_scram(c, account, scram))
+            .await
     }
     async fn set_app_passwords_only(&self, account: AccountId, on: bool) -> Result<()> {
-        self.inner.db.write(move |c| security::set_app_passwords_only(c, account, on)).await
+        self.inner
+            .db
+            .write(move |c| security::set_app_passwords_only(c, account, on))
+            .await
     }
     async fn add_app_password(
         &self,
@@ -179,47 +210,89 @@ impl Store for EmbeddedStore {
         expires: Option<i64>,
     ) -> Result<i64> {
         let (label, hash) = (label.to_string(), hash.to_string());
-        self.inner.db.write(move |c| security::add_app_password(c, account, &label, &hash, created, expires)).await
+        self.inner
+            .db
+            .write(move |c| security::add_app_password(c, account, &label, &hash, created, expires))
+            .await
     }
     async fn app_passwords(&self, account: AccountId) -> Result<Vec<crate::AppPassword>> {
-        self.inner.db.read(move |c| security::app_passwords(c, account)).await
+        self.inner
+            .db
+            .read(move |c| security::app_passwords(c, account))
+            .await
     }
     async fn revoke_app_password(&self, account: AccountId, label: &str) -> Result<()> {
         let label = label.to_string();
-        self.inner.db.write(move |c| security::revoke_app_password(c, account, &label)).await
+        self.inner
+            .db
+            .write(move |c| security::revoke_app_password(c, account, &label))
+            .await
     }
-    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
+    async fn app_password_used(
+        &self,
+        account: AccountId,
+        id: i64,
+        at: i64,
+        ip: &str,
+    ) -> Result<()> {
         let ip = ip.to_string();
-        self.inner.db.write(move |c| security::app_password_used(c, account, id, at, &ip)).await
+        self.inner
+            .db
+            .write(move |c| security::app_password_used(c, account, id, at, &ip))
+            .await
     }
     async fn add_ban(&self, ban: &crate::Ban) -> Result<()> {
         let ban = ban.clone();
-        self.inner.db.write(move |c| security::add_ban(c, &ban)).await
+        self.inner
+            .db
+            .write(move |c| security::add_ban(c, &ban))
+            .await
     }
     async fn bans(&self, now: i64) -> Result<Vec<crate::Ban>> {
         self.inner.db.read(move |c| security::bans(c, now)).await
     }
     async fn ban(&self, key: &str, now: i64) -> Result<Option<crate::Ban>> {
         let key = key.to_string();
-        self.inner.db.read(move |c| security::ban(c, &key, now)).await
+        self.inner
+            .db
+            .read(move |c| security::ban(c, &key, now))
+            .await
     }
     async fn remove_ban(&self, key: &str) -> Result<bool> {
         let key = key.to_string();
-        self.inner.db.write(move |c| security::remove_ban(c, &key)).await
+        self.inner
+            .db
+            .write(move |c| security::remove_ban(c, &key))
+            .await
     }
 
     async fn mailboxes(&self, account: AccountId) -> Result<Vec<Mailbox>> {
-        self.inner.db.read(move |c| mailboxes::mailboxes(c, account)).await
+        self.inner
+            .db
+            .read(move |c| mailboxes::mailboxes(c, account))
+            .await
     }
 
     async fn mailbox(&self, account: AccountId, name: &str) -> Result<Option<Mailbox>> {
         let name = name.to_string();
-        self.inner.db.read(move |c| mailboxes::mailbox(c, account, &name)).await
+        self.inner
+            .db
+            .read(move |c| mailboxes::mailbox(c, account, &name))
+            .await
     }
 
-    async fn create_mailbox(&self, account: AccountId, name: &str, special_use: Option<SpecialUse>) -> Result<MailboxId> {
+    async fn create_mailbox(
+        &self,
+        account: AccountId,
+        name: &str,
+        special_use: Option<SpecialUse>,
+    ) -> Result<MailboxId> {
         let name = name.to_string();
-        let id = self.inner.db.write(move |c| mailboxes::create_mailbox(c, account, &name, special_use)).await?;
+        let id = self
+            .inner
+            .db
+            .write(move |c| mailboxes::create_mailbox(c, account, &name, special_use))
+            .await?;
         self.publish_list(account);
         Ok(id)
     }
@@ -241,7 +314,11 @@ impl Store for EmbeddedStore {
 
     async fn rename_mailbox(&self, account: AccountId, from: &str, to: &str) -> Result<()> {
         let (from, to) = (from.to_string(), to.to_string());
-        let renamed = self.inner.db.write(move |c| mailboxes::rename_mailbox(c, account, &from, &to)).await?;
+        let renamed = self
+            .inner
+            .db
+            .write(move |c| mailboxes::rename_mailbox(c, account, &from, &to))
+            .await?;
         if let Some((inbox, modseq)) = renamed.inbox_emptied {
             self.publish_mailbox(account, inbox, modseq);
         }
@@ -251,27 +328,47 @@ impl Store for EmbeddedStore {
 
     async fn set_subscribed(&self, account: AccountId, name: &str, subscribed: bool) -> Result<()> {
         let name = name.to_string();
-        self.inner.db.write(move |c| mailboxes::set_subscribed(c, account, &name, subscribed)).await?;
+        self.inner
+            .db
+            .write(move |c| mailboxes::set_subscribed(c, account, &name, subscribed))
+            .await?;
         self.publish_list(account);
         Ok(())
     }
 
     async fn subscriptions(&self, account: AccountId) -> Result<Vec<String>> {
-        self.inner.db.read(move |c| mailboxes::subscriptions(c, account)).await
+        self.inner
+            .db
+            .read(move |c| mailboxes::subscriptions(c, account))
+            .await
     }
 
     async fn status(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxStatus> {
-        self.inner.db.read(move |c| mailboxes::status(c, account, mailbox)).await
+        self.inner
+            .db
+            .read(move |c| mailboxes::status(c, account, mailbox))
+            .await
     }
 
     async fn highest_modseq(&self, account: AccountId, mailbox: MailboxId) -> Result<ModSeq> {
-        self.inner.db.read(move |c| mailboxes::highest_modseq(c, account, mailbox)).await
+        self.inner
+            .db
+            .read(move |c| mailboxes::highest_modseq(c, account, mailbox))
+            .await
     }
 
-    async fn append(&self, account: AccountId, mailbox: MailboxId, messages: Vec<NewMessage>) -> Result<AppendResult> {
+    async fn append(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        messages: Vec<NewMessage>,
+    ) -> Result<AppendResult> {
         if messages.is_empty() {
             let status = self.status(account, mailbox).await?;
-            return Ok(AppendResult { uid_validity: status.uid_validity, uids: Vec::new() });
+            return Ok(AppendResult {
+                uid_validity: status.uid_validity,
+                uids: Vec::new(),
+            });
         }
         let mut checked = Vec::with_capacity(messages.len());
         for m in messages {
@@ -302,13 +399,23 @@ impl Store for EmbeddedStore {
 
         // Parse once per blob: skip what the store already holds.
         let hashes: Vec<Hash> = prepared.iter().map(|p| p.hash).collect();
-        let known: HashSet<Hash> =
-            self.inner.db.read(move |c| messages::known_blobs(c, &hashes)).await?.into_iter().collect();
+        let known: HashSet<Hash> = self
+            .inner
+            .db
+            .read(move |c| messages::known_blobs(c, &hashes))
+            .await?
+            .into_iter()
+            .collect();
 
         let mut force = false;
         for _ in 0..APPEND_ATTEMPTS {
-            let (new_blobs, dirs) =
-                self.stage_blobs(&contents, &prepared, if force { None } else { Some(&known) }).await?;
+            let (new_blobs, dirs) = self
+                .stage_blobs(
+                    &contents,
+                    &prepared,
+                    if force { None } else { Some(&known) },
+                )
+                .await?;
             let written: Vec<Hash> = new_blobs.keys().copied().collect();
             let (blobs, gc) = (self.inner.blobs.clone(), self.inner.blobs.clone());
             let p = prepared.clone();
@@ -329,50 +436,101 @@ impl Store for EmbeddedStore {
                 )
                 .await?;
             match outcome {
-                AppendOutcome::Done { result, mailbox, modseq } => {
+                AppendOutcome::Done {
+                    result,
+                    mailbox,
+                    modseq,
+                } => {
                     self.publish_mailbox(account, mailbox, modseq);
                     return Ok(result);
                 }
                 AppendOutcome::BlobMissing => force = true,
             }
         }
-        Err(StoreError::Db("append kept racing with blob cleanup; giving up".into()))
+        Err(StoreError::Db(
+            "append kept racing with blob cleanup; giving up".into(),
+        ))
     }
 
     async fn snapshot(&self, account: AccountId, mailbox: MailboxId) -> Result<MailboxSnapshot> {
-        self.inner.db.read(move |c| messages::snapshot(c, account, mailbox)).await
+        self.inner
+            .db
+            .read(move |c| messages::snapshot(c, account, mailbox))
+            .await
     }
 
-    async fn delta(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta> {
-        self.inner.db.read(move |c| messages::delta(c, account, mailbox, since)).await
+    async fn delta(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<MailboxDelta> {
+        self.inner
+            .db
+            .read(move |c| messages::delta(c, account, mailbox, since))
+            .await
     }
 
-    async fn vanished(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<Vec<Uid>> {
-        self.inner.db.read(move |c| vanished::vanished(c, account, mailbox, since)).await
+    async fn vanished(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<Vec<Uid>> {
+        self.inner
+            .db
+            .read(move |c| vanished::vanished(c, account, mailbox, since))
+            .await
     }
 
     // RFC 5464 METADATA: SQL in metadata.rs.
-    async fn metadata(&self, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
-        self.inner.db.read(move |c| metadata::metadata(c, account, mailbox)).await
+    async fn metadata(
+        &self,
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        self.inner
+            .db
+            .read(move |c| metadata::metadata(c, account, mailbox))
+            .await
     }
 
-    async fn set_metadata(&self, account: AccountId, mailbox: Option<MailboxId>, entries: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
-        self.inner.db.write(move |c| metadata::set_metadata(c, account, mailbox, &entries)).await
+    async fn set_metadata(
+        &self,
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+        entries: Vec<(String, Option<Vec<u8>>)>,
+    ) -> Result<()> {
+        self.inner
+            .db
+            .write(move |c| metadata::set_metadata(c, account, mailbox, &entries))
+            .await
     }
 
-    async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>> {
+    async fn records(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<MessageRecord>> {
         let uids = messages::uid_list(uids);
-        let raw = self.inner.db.read(move |c| messages::records(c, account, mailbox, &uids)).await?;
+        let raw = self
+            .inner
+            .db
+            .read(move |c| messages::records(c, account, mailbox, &uids))
+            .await?;
         let blobs = self.inner.blobs.clone();
         // Deserializing the parse results is CPU work too.
         blocking(move || {
-            let mut parsed_by_blob: HashMap<Hash, Arc<loft_message::ParsedMessage>> = HashMap::new();
+            let mut parsed_by_blob: HashMap<Hash, Arc<loft_message::ParsedMessage>> =
+                HashMap::new();
             raw.into_iter()
                 .map(|r| {
                     let parsed = match parsed_by_blob.get(&r.hash) {
                         Some(p) => p.clone(),
                         None => {
-                            let p = Arc::new(parse::from_json(&r.parsed_json, || blobs.read(&r.hash))?);
+                            let p =
+                                Arc::new(parse::from_json(&r.parsed_json, || blobs.read(&r.hash))?);
                             parsed_by_blob.insert(r.hash, p.clone());
                             p
                         }
@@ -402,7 +560,10 @@ impl Store for EmbeddedStore {
         blocking(move || match blobs.read(&hash) {
             Ok(raw) => Ok(raw),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound("blob")),
-            Err(e) => Err(StoreError::Corrupt(format!("blob {}: {e}", hex::encode(hash)))),
+            Err(e) => Err(StoreError::Corrupt(format!(
+                "blob {}: {e}",
+                hex::encode(hash)
+            ))),
         })
         .await
     }
@@ -423,7 +584,9 @@ impl Store for EmbeddedStore {
             .db
             .write_grouped(
                 Vec::new(),
-                move |c| messages::store_flags(c, account, mailbox, &uids, op, &flags, unchanged_since),
+                move |c| {
+                    messages::store_flags(c, account, mailbox, &uids, op, &flags, unchanged_since)
+                },
                 |_, _| {},
             )
             .await?;
@@ -433,15 +596,32 @@ impl Store for EmbeddedStore {
         Ok(result)
     }
 
-    async fn copy(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult> {
+    async fn copy(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+    ) -> Result<CopyResult> {
         self.copy_move(account, from, uids, to, false).await
     }
 
-    async fn move_messages(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult> {
+    async fn move_messages(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+    ) -> Result<CopyResult> {
         self.copy_move(account, from, uids, to, true).await
     }
 
-    async fn expunge(&self, account: AccountId, mailbox: MailboxId, uids: Option<&[Uid]>) -> Result<Vec<Uid>> {
+    async fn expunge(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: Option<&[Uid]>,
+    ) -> Result<Vec<Uid>> {
         let uids = uids.map(messages::uid_list);
         let blobs = self.inner.blobs.clone();
         let (expunged, modseq, _) = self
@@ -465,14 +645,22 @@ impl Store for EmbeddedStore {
     }
 
     async fn claim_recent(&self, account: AccountId, mailbox: MailboxId) -> Result<(u32, u32)> {
-        self.inner.db.write(move |c| messages::claim_recent(c, account, mailbox)).await
+        self.inner
+            .db
+            .write(move |c| messages::claim_recent(c, account, mailbox))
+            .await
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.inner.feed.subscribe()
     }
 
-    async fn mailbox_has_blobs(&self, account: AccountId, mailbox: MailboxId, blobs: &[BlobId]) -> Result<Vec<bool>> {
+    async fn mailbox_has_blobs(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        blobs: &[BlobId],
+    ) -> Result<Vec<bool>> {
         self.has_blobs(account, mailbox, blobs).await
     }
 
@@ -483,7 +671,8 @@ impl Store for EmbeddedStore {
         uid_validity: crate::UidValidity,
         messages: Vec<(Uid, NewMessage)>,
     ) -> Result<AppendResult> {
-        self.append_uids(account, mailbox, uid_validity, messages).await
+        self.append_uids(account, mailbox, uid_validity, messages)
+            .await
     }
 
     async fn restore_messages(
@@ -496,7 +685,12 @@ impl Store for EmbeddedStore {
         self.restore(account, mailbox, uid_validity, messages).await
     }
 
-    async fn restore_mailbox_state(&self, account: AccountId, mailbox: MailboxId, state: &crate::copy::MailboxRestore) -> Result<()> {
+    async fn restore_mailbox_state(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        state: &crate::copy::MailboxRestore,
+    ) -> Result<()> {
         self.restore_state(account, mailbox, state).await
     }
 
@@ -508,7 +702,10 @@ impl Store for EmbeddedStore {
         needle: &str,
     ) -> Result<Option<crate::IndexedMatches>> {
         let needle = needle.to_string();
-        self.inner.db.read(move |c| fts::search(c, account, mailbox, field, &needle)).await
+        self.inner
+            .db
+            .read(move |c| fts::search(c, account, mailbox, field, &needle))
+            .await
     }
 
     async fn check(&self) -> Result<Vec<String>> {
@@ -518,12 +715,23 @@ impl Store for EmbeddedStore {
 }
 
 impl EmbeddedStore {
-    async fn copy_move(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId, is_move: bool) -> Result<CopyResult> {
+    async fn copy_move(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+        is_move: bool,
+    ) -> Result<CopyResult> {
         let uids = messages::uid_list(uids);
         let copied = self
             .inner
             .db
-            .write_grouped(Vec::new(), move |c| messages::copy_move(c, account, from, &uids, to, is_move), |_, _| {})
+            .write_grouped(
+                Vec::new(),
+                move |c| messages::copy_move(c, account, from, &uids, to, is_move),
+                |_, _| {},
+            )
             .await?;
         for (mailbox, modseq) in copied.changed {
             self.publish_mailbox(account, mailbox, modseq);
@@ -565,7 +773,8 @@ impl EmbeddedStore {
         if todo.is_empty() {
             return Ok((HashMap::new(), Vec::new()));
         }
-        let (contents, prepared, blobs) = (contents.clone(), prepared.clone(), self.inner.blobs.clone());
+        let (contents, prepared, blobs) =
+            (contents.clone(), prepared.clone(), self.inner.blobs.clone());
         blocking(move || {
             let mut out = HashMap::with_capacity(todo.len());
             let mut files = Vec::with_capacity(todo.len());
@@ -574,7 +783,13 @@ impl EmbeddedStore {
                 let hash = prepared[i].hash;
                 let parsed_json = parse::to_json(raw);
                 files.push((hash, blobs::compress(raw)?));
-                out.insert(hash, NewBlob { size: prepared[i].size, parsed_json });
+                out.insert(
+                    hash,
+                    NewBlob {
+                        size: prepared[i].size,
+                        parsed_json,
+                    },
+                );
             }
             // One batch: file fsyncs in parallel (blobs.rs); directories synced by the caller.
             let dirs = blobs.write_files(&files)?;

@@ -16,7 +16,9 @@ pub(crate) fn normalize(name: &str) -> Result<String> {
         return Err(StoreError::Invalid("mailbox name too long".into()));
     }
     if name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid("control character in mailbox name".into()));
+        return Err(StoreError::Invalid(
+            "control character in mailbox name".into(),
+        ));
     }
     if name.split(DELIMITER).any(str::is_empty) {
         return Err(StoreError::Invalid("empty level in mailbox name".into()));
@@ -38,7 +40,9 @@ pub(crate) fn is_inbox(normalized: &str) -> bool {
 
 /// The superior names of `name`, outermost first: `a/b/c` -> `a`, `a/b`.
 pub(crate) fn parents(name: &str) -> Vec<&str> {
-    name.match_indices(DELIMITER).map(|(i, _)| &name[..i]).collect()
+    name.match_indices(DELIMITER)
+        .map(|(i, _)| &name[..i])
+        .collect()
 }
 
 /// The half-open range [lo, hi) of names that are inferiors of `name`: every name that

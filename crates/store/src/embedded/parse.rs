@@ -31,13 +31,17 @@ pub(crate) fn to_json(raw: &[u8]) -> String {
 
 /// Reads a stored parse result. When it no longer deserializes (the `ParsedMessage`
 /// format changed since it was stored), the message is parsed again from its bytes.
-pub(crate) fn from_json(json: &str, raw: impl FnOnce() -> std::io::Result<Vec<u8>>) -> Result<ParsedMessage> {
+pub(crate) fn from_json(
+    json: &str,
+    raw: impl FnOnce() -> std::io::Result<Vec<u8>>,
+) -> Result<ParsedMessage> {
     match serde_json::from_str(json) {
         Ok(p) => Ok(p),
         Err(_) => {
             let raw = raw()?;
-            serde_json::from_str(&to_json(&raw))
-                .map_err(|e| StoreError::Corrupt(format!("cannot rebuild the parsed form of a message: {e}")))
+            serde_json::from_str(&to_json(&raw)).map_err(|e| {
+                StoreError::Corrupt(format!("cannot rebuild the parsed form of a message: {e}"))
+            })
         }
     }
 }
@@ -49,7 +53,10 @@ fn fallback_json(raw: &[u8]) -> String {
         .unwrap_or(raw.len());
     let body = &raw[body_start..];
     let lines = body.iter().filter(|&&b| b == b'\n').count();
-    let basic = format!("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" {} {lines})", body.len());
+    let basic = format!(
+        "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" {} {lines})",
+        body.len()
+    );
     let extended = format!(
         "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" {} {lines} NIL NIL NIL NIL)",
         body.len()

@@ -19,10 +19,17 @@ impl EmbeddedStore {
         uid_validity: UidValidity,
         messages: Vec<(Uid, ModSeq, NewMessage)>,
     ) -> Result<AppendResult> {
-        let stamps: Vec<(u32, i64)> =
-            messages.iter().map(|(u, m, _)| (u.get(), i64::try_from(m.0).unwrap_or(i64::MAX).max(1))).collect();
+        let stamps: Vec<(u32, i64)> = messages
+            .iter()
+            .map(|(u, m, _)| (u.get(), i64::try_from(m.0).unwrap_or(i64::MAX).max(1)))
+            .collect();
         let result = self
-            .append_uids(account, mailbox, uid_validity, messages.into_iter().map(|(u, _, c)| (u, c)).collect())
+            .append_uids(
+                account,
+                mailbox,
+                uid_validity,
+                messages.into_iter().map(|(u, _, c)| (u, c)).collect(),
+            )
             .await?;
         if stamps.is_empty() {
             return Ok(result);
@@ -33,8 +40,9 @@ impl EmbeddedStore {
                 let tx = immediate(c)?;
                 let row = sql::load_mailbox(&tx, account, mailbox)?;
                 {
-                    let mut stmt =
-                        tx.prepare_cached("UPDATE messages SET modseq = ?3 WHERE mailbox_id = ?1 AND uid = ?2")?;
+                    let mut stmt = tx.prepare_cached(
+                        "UPDATE messages SET modseq = ?3 WHERE mailbox_id = ?1 AND uid = ?2",
+                    )?;
                     for (uid, modseq) in &stamps {
                         stmt.execute(params![row.id, uid, modseq])?;
                     }
@@ -42,7 +50,10 @@ impl EmbeddedStore {
                 // The append took HIGHESTMODSEQ + 1 for the batch; no message keeps it now.
                 let top = stamps.iter().map(|(_, m)| *m).max().unwrap_or(0);
                 let highest = (row.highest_modseq as i64 - 1).max(top);
-                tx.execute("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1", params![row.id, highest])?;
+                tx.execute(
+                    "UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1",
+                    params![row.id, highest],
+                )?;
                 tx.commit()?;
                 Ok(())
             })

@@ -134,7 +134,13 @@ pub(crate) fn revoke_app_password(
     }
 }
 
-pub(crate) fn app_password_used(conn: &mut Connection, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
+pub(crate) fn app_password_used(
+    conn: &mut Connection,
+    account: AccountId,
+    id: i64,
+    at: i64,
+    ip: &str,
+) -> Result<()> {
     conn.execute(
         "UPDATE app_passwords SET last_used = ?2, last_ip = ?3 WHERE id = ?1 AND account_id = ?4",
         params![id, at, ip, account.0],

@@ -4,7 +4,10 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use super::blobs::{BlobDir, Hash};
-use crate::{AccountId, Flags, Mailbox, MailboxId, MailboxStatus, ModSeq, Result, SpecialUse, StoreError, UidValidity};
+use crate::{
+    AccountId, Flags, Mailbox, MailboxId, MailboxStatus, ModSeq, Result, SpecialUse, StoreError,
+    UidValidity,
+};
 
 /// A mailbox row with its counters.
 #[derive(Debug, Clone)]
@@ -18,7 +21,8 @@ pub(crate) struct MailboxRow {
     pub recent_floor: u32,
 }
 
-const MAILBOX_COLS: &str = "id, name, special_use, uid_validity, uid_next, highest_modseq, recent_floor";
+const MAILBOX_COLS: &str =
+    "id, name, special_use, uid_validity, uid_next, highest_modseq, recent_floor";
 
 impl MailboxRow {
     fn from_row(r: &Row) -> rusqlite::Result<MailboxRow> {
@@ -35,8 +39,9 @@ impl MailboxRow {
     }
 
     pub(crate) fn uid_validity(&self) -> Result<UidValidity> {
-        UidValidity::new(self.uid_validity)
-            .ok_or_else(|| StoreError::Corrupt(format!("mailbox {:?} has UIDVALIDITY 0", self.name)))
+        UidValidity::new(self.uid_validity).ok_or_else(|| {
+            StoreError::Corrupt(format!("mailbox {:?} has UIDVALIDITY 0", self.name))
+        })
     }
 
     pub(crate) fn to_mailbox(&self, is_subscribed: bool) -> Result<Mailbox> {
@@ -58,7 +63,9 @@ impl MailboxRow {
             .ok()
             .and_then(|n| first.checked_add(n))
             .filter(|&next| next < u32::MAX)
-            .ok_or_else(|| StoreError::Invalid(format!("mailbox {:?} has run out of UIDs", self.name)))?;
+            .ok_or_else(|| {
+                StoreError::Invalid(format!("mailbox {:?} has run out of UIDs", self.name))
+            })?;
         self.uid_next = next;
         Ok(first)
     }
@@ -86,7 +93,11 @@ pub(crate) fn immediate(conn: &mut Connection) -> Result<Transaction<'_>> {
 
 /// Loads a mailbox of `account`; `NotFound` when it does not exist or belongs to another
 /// account (DESIGN.md invariant 7: ids from one account never reach another's mail).
-pub(crate) fn load_mailbox(conn: &Connection, account: AccountId, mailbox: MailboxId) -> Result<MailboxRow> {
+pub(crate) fn load_mailbox(
+    conn: &Connection,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> Result<MailboxRow> {
     conn.query_row(
         &format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE id = ?1 AND account_id = ?2"),
         params![mailbox.0, account.0],
@@ -96,7 +107,11 @@ pub(crate) fn load_mailbox(conn: &Connection, account: AccountId, mailbox: Mailb
     .ok_or(StoreError::NotFound("mailbox"))
 }
 
-pub(crate) fn find_mailbox(conn: &Connection, account: AccountId, name: &str) -> Result<Option<MailboxRow>> {
+pub(crate) fn find_mailbox(
+    conn: &Connection,
+    account: AccountId,
+    name: &str,
+) -> Result<Option<MailboxRow>> {
     Ok(conn
         .query_row(
             &format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = ?1 AND name = ?2"),
@@ -147,12 +162,17 @@ pub(crate) fn insert_mailbox(
 /// (RFC 9051 §2.3.1.1), and it is never 0.
 pub(crate) fn new_uid_validity(tx: &Transaction<'_>) -> Result<u32> {
     let last: i64 = tx
-        .query_row("SELECT value FROM meta WHERE key = 'last_uid_validity'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'last_uid_validity'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or(0);
     let now = chrono::Utc::now().timestamp().clamp(1, i64::from(u32::MAX));
     let next = now.max(last + 1);
-    let next = u32::try_from(next).map_err(|_| StoreError::Corrupt("UIDVALIDITY space exhausted".into()))?;
+    let next = u32::try_from(next)
+        .map_err(|_| StoreError::Corrupt("UIDVALIDITY space exhausted".into()))?;
     tx.execute(
         "INSERT INTO meta (key, value) VALUES ('last_uid_validity', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -162,16 +182,24 @@ pub(crate) fn new_uid_validity(tx: &Transaction<'_>) -> Result<u32> {
 }
 
 pub(crate) fn mailbox_keywords(conn: &Connection, mailbox: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT keyword FROM mailbox_keywords WHERE mailbox_id = ?1 ORDER BY keyword")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT keyword FROM mailbox_keywords WHERE mailbox_id = ?1 ORDER BY keyword",
+    )?;
     let rows = stmt.query_map([mailbox], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
-pub(crate) fn add_mailbox_keywords(conn: &Connection, mailbox: i64, keywords: &[String]) -> Result<()> {
+pub(crate) fn add_mailbox_keywords(
+    conn: &Connection,
+    mailbox: i64,
+    keywords: &[String],
+) -> Result<()> {
     if keywords.is_empty() {
         return Ok(());
     }
-    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO mailbox_keywords (mailbox_id, keyword) VALUES (?1, ?2)")?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO mailbox_keywords (mailbox_id, keyword) VALUES (?1, ?2)",
+    )?;
     for k in keywords {
         stmt.execute(params![mailbox, k])?;
     }
@@ -201,16 +229,23 @@ pub(crate) fn status_of(conn: &Connection, row: &MailboxRow) -> Result<MailboxSt
 
 // --- flags ---
 
-const ALL_FLAG_BITS: u8 = Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
+const ALL_FLAG_BITS: u8 =
+    Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
 
 /// Checks flags to be stored and removes duplicate keywords (ASCII-case-insensitive).
 /// Keywords are IMAP atoms (RFC 9051 §9 `flag-keyword`), so they never contain a space:
 /// the keywords column stores them space-separated.
 pub(crate) fn clean_flags(flags: &Flags) -> Result<Flags> {
     if flags.bits & !ALL_FLAG_BITS != 0 {
-        return Err(StoreError::Invalid(format!("unknown flag bits {:#x}", flags.bits)));
+        return Err(StoreError::Invalid(format!(
+            "unknown flag bits {:#x}",
+            flags.bits
+        )));
     }
-    let mut out = Flags { bits: flags.bits, keywords: Vec::with_capacity(flags.keywords.len()) };
+    let mut out = Flags {
+        bits: flags.bits,
+        keywords: Vec::with_capacity(flags.keywords.len()),
+    };
     for k in &flags.keywords {
         if k.is_empty() || k.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(StoreError::Invalid(format!("invalid keyword {k:?}")));
@@ -221,14 +256,23 @@ pub(crate) fn clean_flags(flags: &Flags) -> Result<Flags> {
 }
 
 pub(crate) fn encode_keywords(keywords: &[String]) -> Option<String> {
-    if keywords.is_empty() { None } else { Some(keywords.join(" ")) }
+    if keywords.is_empty() {
+        None
+    } else {
+        Some(keywords.join(" "))
+    }
 }
 
 pub(crate) fn decode_flags(bits: u8, keywords: Option<String>) -> Flags {
     Flags {
         bits,
         keywords: keywords
-            .map(|k| k.split(' ').filter(|k| !k.is_empty()).map(str::to_string).collect())
+            .map(|k| {
+                k.split(' ')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -244,12 +288,19 @@ pub(crate) fn same_flags(a: &Flags, b: &Flags) -> bool {
 
 /// Drops `n` references from each blob id. Blobs left unreferenced lose their row; their
 /// hashes are returned so the caller can remove the files after the commit (`gc_blobs`).
-pub(crate) fn unref_blobs(tx: &Transaction<'_>, refs: impl IntoIterator<Item = (i64, i64)>) -> Result<Vec<Hash>> {
+pub(crate) fn unref_blobs(
+    tx: &Transaction<'_>,
+    refs: impl IntoIterator<Item = (i64, i64)>,
+) -> Result<Vec<Hash>> {
     let mut dead = Vec::new();
-    let mut dec = tx.prepare_cached("UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256")?;
+    let mut dec = tx.prepare_cached(
+        "UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256",
+    )?;
     let mut del = tx.prepare_cached("DELETE FROM blobs WHERE id = ?1")?;
     for (id, n) in refs {
-        let row: Option<(i64, Vec<u8>)> = dec.query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(i64, Vec<u8>)> = dec
+            .query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         match row {
             Some((left, hash)) if left <= 0 => {
                 del.execute([id])?;
@@ -259,7 +310,11 @@ pub(crate) fn unref_blobs(tx: &Transaction<'_>, refs: impl IntoIterator<Item = (
                 dead.push(hash);
             }
             Some(_) => {}
-            None => return Err(StoreError::Corrupt(format!("message refers to missing blob {id}"))),
+            None => {
+                return Err(StoreError::Corrupt(format!(
+                    "message refers to missing blob {id}"
+                )));
+            }
         }
     }
     Ok(dead)
@@ -278,7 +333,9 @@ pub(crate) fn gc_blobs(conn: &mut Connection, blobs: &BlobDir, dead: &[Hash]) {
         let tx = immediate(conn)?;
         for hash in dead {
             let referenced = tx
-                .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [&hash[..]], |_| Ok(()))
+                .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [&hash[..]], |_| {
+                    Ok(())
+                })
                 .optional()?
                 .is_some();
             if !referenced {

@@ -4,7 +4,9 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Row, Transaction};
 
 use super::{Fail, PgResult, mailboxes};
-use crate::{Account, AccountId, AppPassword, AuthSettings, Ban, Change, DEFAULT_MAILBOXES, StoreError};
+use crate::{
+    Account, AccountId, AppPassword, AuthSettings, Ban, Change, DEFAULT_MAILBOXES, StoreError,
+};
 
 /// Account names compare ASCII-case-insensitively (as in the embedded store).
 pub(crate) fn name_key(name: &str) -> String {
@@ -17,7 +19,10 @@ pub(crate) async fn create_account(
     name: &str,
     password_hash: &str,
 ) -> PgResult<AccountId> {
-    if name.is_empty() || name.len() > 255 || name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if name.is_empty()
+        || name.len() > 255
+        || name.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
         return Err(StoreError::Invalid(format!("invalid account name {name:?}")).into());
     }
     let row = tx
@@ -46,23 +51,39 @@ pub(crate) async fn create_account(
 const ACCOUNT_COLS: &str = "account_id, name, password_hash";
 
 fn account_row(r: &Row) -> Account {
-    Account { id: AccountId(r.get(0)), name: r.get(1), password_hash: r.get(2) }
+    Account {
+        id: AccountId(r.get(0)),
+        name: r.get(1),
+        password_hash: r.get(2),
+    }
 }
 
 pub(crate) async fn account(client: &Client, name: &str) -> PgResult<Option<Account>> {
     let row = client
-        .query_opt(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE name_key = $1"), &[&name_key(name)])
+        .query_opt(
+            &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE name_key = $1"),
+            &[&name_key(name)],
+        )
         .await?;
     Ok(row.as_ref().map(account_row))
 }
 
 /// An admin listing: the one query over all accounts besides `check`.
 pub(crate) async fn accounts(client: &Client) -> PgResult<Vec<Account>> {
-    let rows = client.query(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY name COLLATE \"C\""), &[]).await?;
+    let rows = client
+        .query(
+            &format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY name COLLATE \"C\""),
+            &[],
+        )
+        .await?;
     Ok(rows.iter().map(account_row).collect())
 }
 
-pub(crate) async fn set_password(tx: &Transaction<'_>, name: &str, password_hash: &str) -> PgResult<()> {
+pub(crate) async fn set_password(
+    tx: &Transaction<'_>,
+    name: &str,
+    password_hash: &str,
+) -> PgResult<()> {
     // SCRAM keys derive from the password: a new password makes them stale.
     let n = tx
         .execute(
@@ -78,9 +99,16 @@ pub(crate) async fn set_password(tx: &Transaction<'_>, name: &str, password_hash
 
 /// Deletes the account; every table cascades from `accounts`, blobs included (they are
 /// per account), so nothing is left to collect.
-pub(crate) async fn delete_account(tx: &Transaction<'_>, node: u64, name: &str) -> PgResult<AccountId> {
+pub(crate) async fn delete_account(
+    tx: &Transaction<'_>,
+    node: u64,
+    name: &str,
+) -> PgResult<AccountId> {
     let row = tx
-        .query_opt("DELETE FROM accounts WHERE name_key = $1 RETURNING account_id", &[&name_key(name)])
+        .query_opt(
+            "DELETE FROM accounts WHERE name_key = $1 RETURNING account_id",
+            &[&name_key(name)],
+        )
         .await?
         .ok_or(StoreError::NotFound("account"))?;
     let id = AccountId(row.get(0));
@@ -90,10 +118,13 @@ pub(crate) async fn delete_account(tx: &Transaction<'_>, node: u64, name: &str) 
 
 pub(crate) async fn require_account(tx: &Transaction<'_>, account: AccountId) -> PgResult<()> {
     // FOR UPDATE: changes of one account's mailbox list run one at a time.
-    tx.query_opt("SELECT 1 FROM accounts WHERE account_id = $1 FOR UPDATE", &[&account.0])
-        .await?
-        .map(|_| ())
-        .ok_or(Fail::Store(StoreError::NotFound("account")))
+    tx.query_opt(
+        "SELECT 1 FROM accounts WHERE account_id = $1 FOR UPDATE",
+        &[&account.0],
+    )
+    .await?
+    .map(|_| ())
+    .ok_or(Fail::Store(StoreError::NotFound("account")))
 }
 
 /// A UIDVALIDITY never handed out before in this account: the database clock in seconds,
@@ -121,21 +152,53 @@ pub(crate) async fn new_uid_validity(tx: &Transaction<'_>, account: AccountId) -
 
 pub(crate) async fn auth_settings(client: &Client, account: AccountId) -> PgResult<AuthSettings> {
     let row = client
-        .query_opt("SELECT scram_sha256, app_passwords_only FROM accounts WHERE account_id = $1", &[&account.0])
+        .query_opt(
+            "SELECT scram_sha256, app_passwords_only FROM accounts WHERE account_id = $1",
+            &[&account.0],
+        )
         .await?;
-    Ok(row.map(|r| AuthSettings { scram_sha256: r.get(0), app_passwords_only: r.get(1) }).unwrap_or_default())
+    Ok(row
+        .map(|r| AuthSettings {
+            scram_sha256: r.get(0),
+            app_passwords_only: r.get(1),
+        })
+        .unwrap_or_default())
 }
 
-pub(crate) async fn set_scram(client: &Client, account: AccountId, scram: Option<&str>) -> PgResult<()> {
-    let n =
-        client.execute("UPDATE accounts SET scram_sha256 = $2 WHERE account_id = $1", &[&account.0, &scram]).await?;
-    if n == 0 { Err(StoreError::NotFound("account").into()) } else { Ok(()) }
+pub(crate) async fn set_scram(
+    client: &Client,
+    account: AccountId,
+    scram: Option<&str>,
+) -> PgResult<()> {
+    let n = client
+        .execute(
+            "UPDATE accounts SET scram_sha256 = $2 WHERE account_id = $1",
+            &[&account.0, &scram],
+        )
+        .await?;
+    if n == 0 {
+        Err(StoreError::NotFound("account").into())
+    } else {
+        Ok(())
+    }
 }
 
-pub(crate) async fn set_app_passwords_only(client: &Client, account: AccountId, on: bool) -> PgResult<()> {
-    let n =
-        client.execute("UPDATE accounts SET app_passwords_only = $2 WHERE account_id = $1", &[&account.0, &on]).await?;
-    if n == 0 { Err(StoreError::NotFound("account").into()) } else { Ok(()) }
+pub(crate) async fn set_app_passwords_only(
+    client: &Client,
+    account: AccountId,
+    on: bool,
+) -> PgResult<()> {
+    let n = client
+        .execute(
+            "UPDATE accounts SET app_passwords_only = $2 WHERE account_id = $1",
+            &[&account.0, &on],
+        )
+        .await?;
+    if n == 0 {
+        Err(StoreError::NotFound("account").into())
+    } else {
+        Ok(())
+    }
 }
 
 pub(crate) async fn add_app_password(
@@ -149,9 +212,12 @@ pub(crate) async fn add_app_password(
     if label.is_empty() || label.len() > 200 || label.chars().any(char::is_control) {
         return Err(StoreError::Invalid(format!("invalid app password label {label:?}")).into());
     }
-    tx.query_opt("SELECT 1 FROM accounts WHERE account_id = $1", &[&account.0])
-        .await?
-        .ok_or(StoreError::NotFound("account"))?;
+    tx.query_opt(
+        "SELECT 1 FROM accounts WHERE account_id = $1",
+        &[&account.0],
+    )
+    .await?
+    .ok_or(StoreError::NotFound("account"))?;
     let row = tx
         .query_opt(
             "INSERT INTO app_passwords (account_id, label, hash, created, expires) VALUES ($1, $2, $3, $4, $5)
@@ -169,7 +235,10 @@ pub(crate) async fn add_app_password(
     }
 }
 
-pub(crate) async fn app_passwords(client: &Client, account: AccountId) -> PgResult<Vec<AppPassword>> {
+pub(crate) async fn app_passwords(
+    client: &Client,
+    account: AccountId,
+) -> PgResult<Vec<AppPassword>> {
     let rows = client
         .query(
             "SELECT id, account_id, label, hash, created, expires, last_used, last_ip
@@ -192,13 +261,31 @@ pub(crate) async fn app_passwords(client: &Client, account: AccountId) -> PgResu
         .collect())
 }
 
-pub(crate) async fn revoke_app_password(client: &Client, account: AccountId, label: &str) -> PgResult<()> {
-    let n =
-        client.execute("DELETE FROM app_passwords WHERE account_id = $1 AND label = $2", &[&account.0, &label]).await?;
-    if n == 0 { Err(StoreError::NotFound("app password").into()) } else { Ok(()) }
+pub(crate) async fn revoke_app_password(
+    client: &Client,
+    account: AccountId,
+    label: &str,
+) -> PgResult<()> {
+    let n = client
+        .execute(
+            "DELETE FROM app_passwords WHERE account_id = $1 AND label = $2",
+            &[&account.0, &label],
+        )
+        .await?;
+    if n == 0 {
+        Err(StoreError::NotFound("app password").into())
+    } else {
+        Ok(())
+    }
 }
 
-pub(crate) async fn app_password_used(client: &Client, account: AccountId, id: i64, at: i64, ip: &str) -> PgResult<()> {
+pub(crate) async fn app_password_used(
+    client: &Client,
+    account: AccountId,
+    id: i64,
+    at: i64,
+    ip: &str,
+) -> PgResult<()> {
     client
         .execute(
             "UPDATE app_passwords SET last_used = $3, last_ip = $4 WHERE account_id = $1 AND id = $2",
@@ -217,28 +304,44 @@ pub(crate) async fn add_ban(client: &Client, ban: &Ban) -> PgResult<()> {
         )
         .await?;
     // Expired bans are kept by nothing: drop them while here.
-    client.execute("DELETE FROM bans WHERE until <= $1", &[&ban.created]).await?;
+    client
+        .execute("DELETE FROM bans WHERE until <= $1", &[&ban.created])
+        .await?;
     Ok(())
 }
 
 fn ban_row(r: &Row) -> Ban {
-    Ban { key: r.get(0), created: r.get(1), until: r.get(2), reason: r.get(3) }
+    Ban {
+        key: r.get(0),
+        created: r.get(1),
+        until: r.get(2),
+        reason: r.get(3),
+    }
 }
 
 pub(crate) async fn bans(client: &Client, now: i64) -> PgResult<Vec<Ban>> {
     let rows = client
-        .query("SELECT key, created, until, reason FROM bans WHERE until > $1 ORDER BY created, key", &[&now])
+        .query(
+            "SELECT key, created, until, reason FROM bans WHERE until > $1 ORDER BY created, key",
+            &[&now],
+        )
         .await?;
     Ok(rows.iter().map(ban_row).collect())
 }
 
 pub(crate) async fn ban(client: &Client, key: &str, now: i64) -> PgResult<Option<Ban>> {
     let row = client
-        .query_opt("SELECT key, created, until, reason FROM bans WHERE key = $1 AND until > $2", &[&key, &now])
+        .query_opt(
+            "SELECT key, created, until, reason FROM bans WHERE key = $1 AND until > $2",
+            &[&key, &now],
+        )
         .await?;
     Ok(row.as_ref().map(ban_row))
 }
 
 pub(crate) async fn remove_ban(client: &Client, key: &str) -> PgResult<bool> {
-    Ok(client.execute("DELETE FROM bans WHERE key = $1", &[&key]).await? > 0)
+    Ok(client
+        .execute("DELETE FROM bans WHERE key = $1", &[&key])
+        .await?
+        > 0)
 }

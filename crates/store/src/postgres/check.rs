@@ -37,7 +37,9 @@ pub(crate) async fn check(tx: &Transaction<'_>) -> PgResult<Vec<String>> {
                 ));
             }
             match zstd::decode_all(&data[..]) {
-                Err(e) => problems.push(format!("blob {hex} of account {account} cannot be decompressed: {e}")),
+                Err(e) => problems.push(format!(
+                    "blob {hex} of account {account} cannot be decompressed: {e}"
+                )),
                 Ok(raw) => {
                     if sha2::Sha256::digest(&raw).as_slice() != hash.as_slice() {
                         problems.push(format!(
@@ -99,13 +101,17 @@ pub(crate) async fn check(tx: &Transaction<'_>) -> PgResult<Vec<String>> {
         if let Some(m) = max_modseq.into_iter().chain(max_expunged_modseq).max()
             && m > highest_modseq
         {
-            problems.push(format!("{at} has mod-sequence {m} above its HIGHESTMODSEQ {highest_modseq}"));
+            problems.push(format!(
+                "{at} has mod-sequence {m} above its HIGHESTMODSEQ {highest_modseq}"
+            ));
         }
         if min_modseq.is_some_and(|m| m < 1) {
             problems.push(format!("{at} has a message with mod-sequence 0"));
         }
         if recent_floor >= uid_next && recent_floor > 0 {
-            problems.push(format!("{at} has a recent floor {recent_floor} at or above UIDNEXT {uid_next}"));
+            problems.push(format!(
+                "{at} has a recent floor {recent_floor} at or above UIDNEXT {uid_next}"
+            ));
         }
     }
     Ok(problems)

@@ -8,7 +8,8 @@ use tokio_postgres::{Client, Row, Transaction};
 use super::names;
 use super::{PgResult, accounts};
 use crate::{
-    AccountId, Change, DELIMITER, Mailbox, MailboxId, MailboxStatus, ModSeq, SpecialUse, StoreError, UidValidity,
+    AccountId, Change, DELIMITER, Mailbox, MailboxId, MailboxStatus, ModSeq, SpecialUse,
+    StoreError, UidValidity,
 };
 
 /// A mailbox row with its counters.
@@ -41,9 +42,16 @@ impl MailboxRow {
     }
 
     pub(crate) fn uid_validity(&self) -> PgResult<UidValidity> {
-        u32::try_from(self.uid_validity).ok().and_then(UidValidity::new).ok_or_else(|| {
-            StoreError::Corrupt(format!("mailbox {:?} has UIDVALIDITY {}", self.name, self.uid_validity)).into()
-        })
+        u32::try_from(self.uid_validity)
+            .ok()
+            .and_then(UidValidity::new)
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "mailbox {:?} has UIDVALIDITY {}",
+                    self.name, self.uid_validity
+                ))
+                .into()
+            })
     }
 
     pub(crate) fn uid_next(&self) -> u32 {
@@ -68,7 +76,11 @@ impl MailboxRow {
         let first = self.uid_next;
         let next = first + n as i64;
         if next >= i64::from(u32::MAX) {
-            return Err(StoreError::Invalid(format!("mailbox {:?} has run out of UIDs", self.name)).into());
+            return Err(StoreError::Invalid(format!(
+                "mailbox {:?} has run out of UIDs",
+                self.name
+            ))
+            .into());
         }
         self.uid_next = next;
         Ok(first as u32)
@@ -85,7 +97,13 @@ impl MailboxRow {
         tx.execute(
             "UPDATE mailboxes SET uid_next = $3, highest_modseq = $4, recent_floor = $5
              WHERE account_id = $1 AND mailbox_id = $2",
-            &[&account.0, &self.id, &self.uid_next, &self.highest_modseq, &self.recent_floor],
+            &[
+                &account.0,
+                &self.id,
+                &self.uid_next,
+                &self.highest_modseq,
+                &self.recent_floor,
+            ],
         )
         .await?;
         Ok(())
@@ -104,11 +122,18 @@ pub(crate) async fn load_mailbox(
         "SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = $1 AND mailbox_id = $2{}",
         if lock { " FOR UPDATE" } else { "" }
     );
-    let row = tx.query_opt(&sql, &[&account.0, &mailbox.0]).await?.ok_or(StoreError::NotFound("mailbox"))?;
+    let row = tx
+        .query_opt(&sql, &[&account.0, &mailbox.0])
+        .await?
+        .ok_or(StoreError::NotFound("mailbox"))?;
     Ok(MailboxRow::from_row(&row))
 }
 
-pub(crate) async fn find_mailbox(tx: &Transaction<'_>, account: AccountId, name: &str) -> PgResult<Option<MailboxRow>> {
+pub(crate) async fn find_mailbox(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    name: &str,
+) -> PgResult<Option<MailboxRow>> {
     let row = tx
         .query_opt(
             &format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = $1 AND name = $2"),
@@ -138,7 +163,10 @@ pub(crate) async fn insert_mailbox(
 
 async fn is_subscribed(tx: &Transaction<'_>, account: AccountId, name: &str) -> PgResult<bool> {
     Ok(tx
-        .query_opt("SELECT 1 FROM subscriptions WHERE account_id = $1 AND name = $2", &[&account.0, &name])
+        .query_opt(
+            "SELECT 1 FROM subscriptions WHERE account_id = $1 AND name = $2",
+            &[&account.0, &name],
+        )
         .await?
         .is_some())
 }
@@ -146,7 +174,10 @@ async fn is_subscribed(tx: &Transaction<'_>, account: AccountId, name: &str) -> 
 pub(crate) async fn mailboxes(tx: &Transaction<'_>, account: AccountId) -> PgResult<Vec<Mailbox>> {
     let subscribed: HashSet<String> = subscriptions(tx, account).await?.into_iter().collect();
     let rows = tx
-        .query(&format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = $1 ORDER BY name"), &[&account.0])
+        .query(
+            &format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = $1 ORDER BY name"),
+            &[&account.0],
+        )
         .await?;
     rows.iter()
         .map(|r| {
@@ -156,13 +187,19 @@ pub(crate) async fn mailboxes(tx: &Transaction<'_>, account: AccountId) -> PgRes
         .collect()
 }
 
-pub(crate) async fn mailbox(tx: &Transaction<'_>, account: AccountId, name: &str) -> PgResult<Option<Mailbox>> {
+pub(crate) async fn mailbox(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    name: &str,
+) -> PgResult<Option<Mailbox>> {
     let Ok(name) = names::normalize(name) else {
         // A name we would never create does not exist.
         return Ok(None);
     };
     match find_mailbox(tx, account, &name).await? {
-        Some(row) => Ok(Some(row.to_mailbox(is_subscribed(tx, account, &name).await?)?)),
+        Some(row) => Ok(Some(
+            row.to_mailbox(is_subscribed(tx, account, &name).await?)?,
+        )),
         None => Ok(None),
     }
 }
@@ -189,7 +226,12 @@ pub(crate) async fn create_mailbox(
 
 /// RFC 9051 §6.3.5: the mailbox and its messages go; inferiors stay (as in the embedded
 /// store, see there). Deleting a name that exists only as a parent is `HasChildren`.
-pub(crate) async fn delete_mailbox(tx: &Transaction<'_>, node: u64, account: AccountId, name: &str) -> PgResult<()> {
+pub(crate) async fn delete_mailbox(
+    tx: &Transaction<'_>,
+    node: u64,
+    account: AccountId,
+    name: &str,
+) -> PgResult<()> {
     let name = names::normalize(name)?;
     if names::is_inbox(&name) {
         // RFC 9051 §6.3.5: "It is an error to attempt to delete INBOX".
@@ -205,7 +247,12 @@ pub(crate) async fn delete_mailbox(tx: &Transaction<'_>, node: u64, account: Acc
             )
             .await?
             .is_some();
-        return Err(if has_children { StoreError::HasChildren } else { StoreError::NotFound("mailbox") }.into());
+        return Err(if has_children {
+            StoreError::HasChildren
+        } else {
+            StoreError::NotFound("mailbox")
+        }
+        .into());
     };
     // Lock the mailbox row before its blobs (the order every writer uses).
     load_mailbox(tx, account, MailboxId(row.id), true).await?;
@@ -219,9 +266,17 @@ pub(crate) async fn delete_mailbox(tx: &Transaction<'_>, node: u64, account: Acc
     let refs: Vec<(Vec<u8>, i64)> = refs.iter().map(|r| (r.get(0), r.get(1))).collect();
     unref_blobs(tx, account, refs).await?;
     // RFC 5464 §3.1: a mailbox's annotations go with it.
-    tx.execute("DELETE FROM metadata WHERE account_id = $1 AND mailbox_id = $2", &[&account.0, &row.id]).await?;
+    tx.execute(
+        "DELETE FROM metadata WHERE account_id = $1 AND mailbox_id = $2",
+        &[&account.0, &row.id],
+    )
+    .await?;
     // The expunge log and keywords cascade. RFC 9051 §6.3.9: subscriptions stay.
-    tx.execute("DELETE FROM mailboxes WHERE account_id = $1 AND mailbox_id = $2", &[&account.0, &row.id]).await?;
+    tx.execute(
+        "DELETE FROM mailboxes WHERE account_id = $1 AND mailbox_id = $2",
+        &[&account.0, &row.id],
+    )
+    .await?;
     super::notify(tx, node, &Change::MailboxList { account }).await?;
     Ok(())
 }
@@ -237,7 +292,9 @@ pub(crate) async fn rename_mailbox(
     let from = names::normalize(from)?;
     let to = names::normalize(to.strip_suffix(DELIMITER).unwrap_or(to))?;
     accounts::require_account(tx, account).await?;
-    let source = find_mailbox(tx, account, &from).await?.ok_or(StoreError::NotFound("mailbox"))?;
+    let source = find_mailbox(tx, account, &from)
+        .await?
+        .ok_or(StoreError::NotFound("mailbox"))?;
     if find_mailbox(tx, account, &to).await?.is_some() {
         return Err(StoreError::AlreadyExists("mailbox").into());
     }
@@ -271,18 +328,35 @@ pub(crate) async fn rename_mailbox(
         tx.execute(
             "UPDATE mailboxes SET uid_next = $3, highest_modseq = $4, recent_floor = $5
              WHERE account_id = $1 AND mailbox_id = $2",
-            &[&account.0, &new_id, &source.uid_next, &modseq, &source.recent_floor],
+            &[
+                &account.0,
+                &new_id,
+                &source.uid_next,
+                &modseq,
+                &source.recent_floor,
+            ],
         )
         .await?;
         source.save(tx, account).await?;
         let inbox = MailboxId(source.id);
-        super::notify(tx, node, &Change::Mailbox { account, mailbox: inbox, modseq: ModSeq(modseq as u64) }).await?;
+        super::notify(
+            tx,
+            node,
+            &Change::Mailbox {
+                account,
+                mailbox: inbox,
+                modseq: ModSeq(modseq as u64),
+            },
+        )
+        .await?;
         super::notify(tx, node, &Change::MailboxList { account }).await?;
         return Ok(Some((inbox, modseq as u64)));
     }
 
     if to.starts_with(&format!("{from}{DELIMITER}")) {
-        return Err(StoreError::Invalid("cannot rename a mailbox into its own inferior".into()).into());
+        return Err(
+            StoreError::Invalid("cannot rename a mailbox into its own inferior".into()).into(),
+        );
     }
     // RFC 9051 §6.3.6: inferiors are renamed too; none of the new names may exist.
     let (lo, hi) = names::inferior_range(&from);
@@ -305,11 +379,18 @@ pub(crate) async fn rename_mailbox(
         renames.push((id, name, new_name));
     }
     for (id, old, new) in &renames {
-        tx.execute("UPDATE mailboxes SET name = $3 WHERE account_id = $1 AND mailbox_id = $2", &[&account.0, id, new])
-            .await?;
+        tx.execute(
+            "UPDATE mailboxes SET name = $3 WHERE account_id = $1 AND mailbox_id = $2",
+            &[&account.0, id, new],
+        )
+        .await?;
         // Subscriptions follow the mailbox (as in the embedded store).
-        let moved =
-            tx.execute("DELETE FROM subscriptions WHERE account_id = $1 AND name = $2", &[&account.0, old]).await?;
+        let moved = tx
+            .execute(
+                "DELETE FROM subscriptions WHERE account_id = $1 AND name = $2",
+                &[&account.0, old],
+            )
+            .await?;
         if moved > 0 {
             tx.execute(
                 "INSERT INTO subscriptions (account_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -340,24 +421,44 @@ pub(crate) async fn set_subscribed(
         )
         .await?;
     } else {
-        tx.execute("DELETE FROM subscriptions WHERE account_id = $1 AND name = $2", &[&account.0, &name]).await?;
+        tx.execute(
+            "DELETE FROM subscriptions WHERE account_id = $1 AND name = $2",
+            &[&account.0, &name],
+        )
+        .await?;
     }
     super::notify(tx, node, &Change::MailboxList { account }).await?;
     Ok(())
 }
 
-pub(crate) async fn subscriptions(tx: &Transaction<'_>, account: AccountId) -> PgResult<Vec<String>> {
-    let rows = tx.query("SELECT name FROM subscriptions WHERE account_id = $1 ORDER BY name", &[&account.0]).await?;
+pub(crate) async fn subscriptions(
+    tx: &Transaction<'_>,
+    account: AccountId,
+) -> PgResult<Vec<String>> {
+    let rows = tx
+        .query(
+            "SELECT name FROM subscriptions WHERE account_id = $1 ORDER BY name",
+            &[&account.0],
+        )
+        .await?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-pub(crate) async fn status(tx: &Transaction<'_>, account: AccountId, mailbox: MailboxId) -> PgResult<MailboxStatus> {
+pub(crate) async fn status(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> PgResult<MailboxStatus> {
     let row = load_mailbox(tx, account, mailbox, false).await?;
     status_of(tx, account, &row).await
 }
 
 /// STATUS counters (RFC 9051 §6.3.11) computed from the message rows.
-pub(crate) async fn status_of(tx: &Transaction<'_>, account: AccountId, row: &MailboxRow) -> PgResult<MailboxStatus> {
+pub(crate) async fn status_of(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    row: &MailboxRow,
+) -> PgResult<MailboxStatus> {
     let r = tx
         .query_one(
             "SELECT count(*), count(*) FILTER (WHERE flags & 1 = 0), count(*) FILTER (WHERE flags & 8 <> 0),
@@ -379,7 +480,11 @@ pub(crate) async fn status_of(tx: &Transaction<'_>, account: AccountId, row: &Ma
     })
 }
 
-pub(crate) async fn highest_modseq(client: &Client, account: AccountId, mailbox: MailboxId) -> PgResult<ModSeq> {
+pub(crate) async fn highest_modseq(
+    client: &Client,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> PgResult<ModSeq> {
     let row = client
         .query_opt(
             "SELECT highest_modseq FROM mailboxes WHERE account_id = $1 AND mailbox_id = $2",
@@ -390,7 +495,11 @@ pub(crate) async fn highest_modseq(client: &Client, account: AccountId, mailbox:
     Ok(ModSeq(row.get::<_, i64>(0) as u64))
 }
 
-pub(crate) async fn mailbox_keywords(tx: &Transaction<'_>, account: AccountId, mailbox: i64) -> PgResult<Vec<String>> {
+pub(crate) async fn mailbox_keywords(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    mailbox: i64,
+) -> PgResult<Vec<String>> {
     let rows = tx
         .query(
             "SELECT keyword FROM mailbox_keywords WHERE account_id = $1 AND mailbox_id = $2 ORDER BY keyword_key",

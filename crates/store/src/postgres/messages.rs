@@ -12,8 +12,9 @@ use tokio_postgres::{Client, Row, Transaction};
 use super::mailboxes::{self, MailboxRow, load_mailbox};
 use super::{Fail, PgResult, blocking, parse};
 use crate::{
-    AccountId, AppendResult, BlobId, Change, CopyResult, FlagOp, Flags, MailboxDelta, MailboxId, MailboxSnapshot,
-    MailboxStatus, MessageMeta, ModSeq, NewMessage, Result, StoreError, StoreFlagsResult, Uid, UidValidity,
+    AccountId, AppendResult, BlobId, Change, CopyResult, FlagOp, Flags, MailboxDelta, MailboxId,
+    MailboxSnapshot, MailboxStatus, MessageMeta, ModSeq, NewMessage, Result, StoreError,
+    StoreFlagsResult, Uid, UidValidity,
 };
 
 const ZSTD_LEVEL: i32 = 3;
@@ -48,7 +49,11 @@ pub(crate) enum Uids<'a> {
     Allocate,
     /// Given, ascending, at least UIDNEXT (`append_with_uids`, `loft store copy`); with
     /// `modseqs`, each message keeps its mod-sequence too.
-    Given { uid_validity: UidValidity, uids: &'a [Uid], modseqs: Option<&'a [ModSeq]> },
+    Given {
+        uid_validity: UidValidity,
+        uids: &'a [Uid],
+        modseqs: Option<&'a [ModSeq]>,
+    },
 }
 
 /// Hashes and checks the messages (CPU work: blocking pool).
@@ -79,19 +84,31 @@ pub(crate) async fn prepare(messages: Vec<NewMessage>) -> Result<Prepared> {
 }
 
 /// Which of the prepared blobs the account already has.
-pub(crate) async fn known_blobs(client: &Client, account: AccountId, p: &Prepared) -> PgResult<Vec<Vec<u8>>> {
+pub(crate) async fn known_blobs(
+    client: &Client,
+    account: AccountId,
+    p: &Prepared,
+) -> PgResult<Vec<Vec<u8>>> {
     let hashes: Vec<&[u8]> = p.items.iter().map(|i| i.sha256.as_slice()).collect();
     let rows = client
-        .query("SELECT sha256 FROM blobs WHERE account_id = $1 AND sha256 = ANY($2)", &[&account.0, &hashes])
+        .query(
+            "SELECT sha256 FROM blobs WHERE account_id = $1 AND sha256 = ANY($2)",
+            &[&account.0, &hashes],
+        )
         .await?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
 /// Parses and compresses the blobs not in `known` (all when None), once per hash.
-pub(crate) async fn encode_blobs(p: &Prepared, known: Option<&[Vec<u8>]>) -> Result<HashMap<Vec<u8>, Encoded>> {
+pub(crate) async fn encode_blobs(
+    p: &Prepared,
+    known: Option<&[Vec<u8>]>,
+) -> Result<HashMap<Vec<u8>, Encoded>> {
     let mut todo: Vec<(usize, Vec<u8>)> = Vec::new();
     for (i, item) in p.items.iter().enumerate() {
-        if known.is_some_and(|k| k.contains(&item.sha256)) || todo.iter().any(|(_, h)| *h == item.sha256) {
+        if known.is_some_and(|k| k.contains(&item.sha256))
+            || todo.iter().any(|(_, h)| *h == item.sha256)
+        {
             continue;
         }
         todo.push((i, item.sha256.clone()));
@@ -102,7 +119,14 @@ pub(crate) async fn encode_blobs(p: &Prepared, known: Option<&[Vec<u8>]>) -> Res
         for (i, hash) in todo {
             let raw = &messages[i].content;
             let data = zstd::encode_all(&raw[..], ZSTD_LEVEL)?;
-            out.insert(hash, Encoded { size: raw.len() as i64, parsed: parse::to_json(raw), data });
+            out.insert(
+                hash,
+                Encoded {
+                    size: raw.len() as i64,
+                    parsed: parse::to_json(raw),
+                    data,
+                },
+            );
         }
         Ok(out)
     })
@@ -121,11 +145,12 @@ pub(crate) async fn append(
     uids: Uids<'_>,
 ) -> PgResult<(AppendResult, u64)> {
     let n = p.items.len() as i64;
-    let (uid_list, modseqs, uid_validity, highest): (Vec<i64>, Vec<i64>, UidValidity, i64) = match uids {
-        Uids::Allocate => {
-            // The row lock taken here is held until commit: concurrent appends on any node
-            // get disjoint, ascending UID ranges and distinct MODSEQs.
-            let row = tx
+    let (uid_list, modseqs, uid_validity, highest): (Vec<i64>, Vec<i64>, UidValidity, i64) =
+        match uids {
+            Uids::Allocate => {
+                // The row lock taken here is held until commit: concurrent appends on any node
+                // get disjoint, ascending UID ranges and distinct MODSEQs.
+                let row = tx
                 .query_opt(
                     "UPDATE mailboxes SET uid_next = uid_next + $3, highest_modseq = highest_modseq + 1
                      WHERE account_id = $1 AND mailbox_id = $2
@@ -134,45 +159,64 @@ pub(crate) async fn append(
                 )
                 .await?
                 .ok_or(StoreError::NotFound("mailbox"))?;
-            let (first, modseq, v): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
-            if first + n >= i64::from(u32::MAX) {
-                // RFC 9051 §2.3.1.1: no silent UIDVALIDITY change; the transaction rolls back.
-                return Err(StoreError::Invalid("mailbox has run out of UIDs".into()).into());
+                let (first, modseq, v): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+                if first + n >= i64::from(u32::MAX) {
+                    // RFC 9051 §2.3.1.1: no silent UIDVALIDITY change; the transaction rolls back.
+                    return Err(StoreError::Invalid("mailbox has run out of UIDs".into()).into());
+                }
+                let v = u32::try_from(v)
+                    .ok()
+                    .and_then(UidValidity::new)
+                    .ok_or(StoreError::Corrupt("UIDVALIDITY 0".into()))?;
+                (
+                    (first..first + n).collect(),
+                    vec![modseq; n as usize],
+                    v,
+                    modseq,
+                )
             }
-            let v =
-                u32::try_from(v).ok().and_then(UidValidity::new).ok_or(StoreError::Corrupt("UIDVALIDITY 0".into()))?;
-            ((first..first + n).collect(), vec![modseq; n as usize], v, modseq)
-        }
-        Uids::Given { uid_validity, uids, modseqs } => {
-            let mut row = load_mailbox(tx, account, mailbox, true).await?;
-            given_uids(tx, account, &mut row, uid_validity, uids)?;
-            if row.uid_validity != i64::from(uid_validity.get()) {
-                tx.execute(
+            Uids::Given {
+                uid_validity,
+                uids,
+                modseqs,
+            } => {
+                let mut row = load_mailbox(tx, account, mailbox, true).await?;
+                given_uids(tx, account, &mut row, uid_validity, uids)?;
+                if row.uid_validity != i64::from(uid_validity.get()) {
+                    tx.execute(
                     "UPDATE mailboxes SET uid_validity = $3 WHERE account_id = $1 AND mailbox_id = $2",
                     &[&account.0, &row.id, &i64::from(uid_validity.get())],
                 )
                 .await?;
-                // Keep new UIDVALIDITYs of this account above every one in use.
-                tx.execute(
+                    // Keep new UIDVALIDITYs of this account above every one in use.
+                    tx.execute(
                     "UPDATE accounts SET last_uid_validity = GREATEST(last_uid_validity, $2) WHERE account_id = $1",
                     &[&account.0, &i64::from(uid_validity.get())],
                 )
                 .await?;
+                }
+                // Restored messages keep their MODSEQs; others share a new one (RFC 7162 §3.1).
+                let modseqs: Vec<i64> = match modseqs {
+                    Some(m) => m
+                        .iter()
+                        .map(|m| i64::try_from(m.0).unwrap_or(i64::MAX).max(1))
+                        .collect(),
+                    None => vec![row.highest_modseq + 1; uids.len()],
+                };
+                let highest = modseqs.iter().copied().fold(row.highest_modseq, i64::max);
+                row.highest_modseq = highest;
+                if let Some(last) = uids.last() {
+                    row.uid_next = i64::from(last.get()) + 1;
+                }
+                row.save(tx, account).await?;
+                (
+                    uids.iter().map(|u| i64::from(u.get())).collect(),
+                    modseqs,
+                    uid_validity,
+                    highest,
+                )
             }
-            // Restored messages keep their MODSEQs; others share a new one (RFC 7162 §3.1).
-            let modseqs: Vec<i64> = match modseqs {
-                Some(m) => m.iter().map(|m| i64::try_from(m.0).unwrap_or(i64::MAX).max(1)).collect(),
-                None => vec![row.highest_modseq + 1; uids.len()],
-            };
-            let highest = modseqs.iter().copied().fold(row.highest_modseq, i64::max);
-            row.highest_modseq = highest;
-            if let Some(last) = uids.last() {
-                row.uid_next = i64::from(last.get()) + 1;
-            }
-            row.save(tx, account).await?;
-            (uids.iter().map(|u| i64::from(u.get())).collect(), modseqs, uid_validity, highest)
-        }
-    };
+        };
 
     // Blob references, locked in hash order.
     let mut refs: BTreeMap<&[u8], i64> = BTreeMap::new();
@@ -204,10 +248,22 @@ pub(crate) async fn append(
     }
 
     let flags: Vec<i16> = p.items.iter().map(|i| i16::from(i.flags.bits)).collect();
-    let keywords: Vec<Option<String>> = p.items.iter().map(|i| encode_keywords(&i.flags.keywords)).collect();
+    let keywords: Vec<Option<String>> = p
+        .items
+        .iter()
+        .map(|i| encode_keywords(&i.flags.keywords))
+        .collect();
     let sizes: Vec<i64> = p.items.iter().map(|i| i.size).collect();
-    let dates: Vec<i64> = p.items.iter().map(|i| i.internal_date.timestamp()).collect();
-    let tzs: Vec<i32> = p.items.iter().map(|i| i.internal_date.offset().local_minus_utc()).collect();
+    let dates: Vec<i64> = p
+        .items
+        .iter()
+        .map(|i| i.internal_date.timestamp())
+        .collect();
+    let tzs: Vec<i32> = p
+        .items
+        .iter()
+        .map(|i| i.internal_date.offset().local_minus_utc())
+        .collect();
     let hashes: Vec<&[u8]> = p.items.iter().map(|i| i.sha256.as_slice()).collect();
     tx.execute(
         "INSERT INTO messages (account_id, mailbox_id, uid, modseq, flags, keywords, size, internal_date, internal_tz, sha256)
@@ -225,8 +281,20 @@ pub(crate) async fn append(
         }
     }
     mailboxes::add_mailbox_keywords(tx, account, mailbox.0, &all_keywords).await?;
-    super::notify(tx, node, &Change::Mailbox { account, mailbox, modseq: ModSeq(highest as u64) }).await?;
-    let uids = uid_list.iter().map(|&u| to_uid(u)).collect::<PgResult<Vec<_>>>()?;
+    super::notify(
+        tx,
+        node,
+        &Change::Mailbox {
+            account,
+            mailbox,
+            modseq: ModSeq(highest as u64),
+        },
+    )
+    .await?;
+    let uids = uid_list
+        .iter()
+        .map(|&u| to_uid(u))
+        .collect::<PgResult<Vec<_>>>()?;
     Ok((AppendResult { uid_validity, uids }, highest as u64))
 }
 
@@ -243,12 +311,20 @@ fn given_uids(
         return Err(StoreError::Invalid("UIDs must ascend".into()).into());
     }
     if row.uid_validity != i64::from(uid_validity.get()) && row.uid_next != 1 {
-        return Err(StoreError::Invalid("mailbox already used: cannot take over UIDVALIDITY".into()).into());
+        return Err(StoreError::Invalid(
+            "mailbox already used: cannot take over UIDVALIDITY".into(),
+        )
+        .into());
     }
     if let Some(first) = uids.first()
         && i64::from(first.get()) < row.uid_next
     {
-        return Err(StoreError::Invalid(format!("UID {} is below UIDNEXT {}", first.get(), row.uid_next)).into());
+        return Err(StoreError::Invalid(format!(
+            "UID {} is below UIDNEXT {}",
+            first.get(),
+            row.uid_next
+        ))
+        .into());
     }
     if uids.last().is_some_and(|l| l.get() == u32::MAX) {
         return Err(StoreError::Invalid("UID 4294967295 leaves no UIDNEXT".into()).into());
@@ -263,7 +339,10 @@ pub(crate) async fn snapshot(
 ) -> PgResult<MailboxSnapshot> {
     let row = load_mailbox(tx, account, mailbox, false).await?;
     let is_subscribed = tx
-        .query_opt("SELECT 1 FROM subscriptions WHERE account_id = $1 AND name = $2", &[&account.0, &row.name])
+        .query_opt(
+            "SELECT 1 FROM subscriptions WHERE account_id = $1 AND name = $2",
+            &[&account.0, &row.name],
+        )
         .await?
         .is_some();
     let rows = tx
@@ -290,7 +369,8 @@ pub(crate) async fn snapshot(
     }
     let keywords = mailboxes::mailbox_keywords(tx, account, row.id).await?;
     let status = MailboxStatus {
-        messages: u32::try_from(messages.len()).map_err(|_| StoreError::Corrupt("too many messages".into()))?,
+        messages: u32::try_from(messages.len())
+            .map_err(|_| StoreError::Corrupt("too many messages".into()))?,
         unseen,
         deleted,
         size,
@@ -299,7 +379,12 @@ pub(crate) async fn snapshot(
         uid_validity: row.uid_validity()?,
         highest_modseq: ModSeq(row.highest_modseq as u64),
     };
-    Ok(MailboxSnapshot { mailbox: row.to_mailbox(is_subscribed)?, status, messages, keywords })
+    Ok(MailboxSnapshot {
+        mailbox: row.to_mailbox(is_subscribed)?,
+        status,
+        messages,
+        keywords,
+    })
 }
 
 pub(crate) async fn delta(
@@ -333,10 +418,21 @@ pub(crate) async fn vanished(
     since: ModSeq,
 ) -> PgResult<Vec<Uid>> {
     let row = load_mailbox(tx, account, mailbox, false).await?;
-    expunged_since(tx, account, row.id, i64::try_from(since.0).unwrap_or(i64::MAX)).await
+    expunged_since(
+        tx,
+        account,
+        row.id,
+        i64::try_from(since.0).unwrap_or(i64::MAX),
+    )
+    .await
 }
 
-async fn expunged_since(tx: &Transaction<'_>, account: AccountId, mailbox: i64, since: i64) -> PgResult<Vec<Uid>> {
+async fn expunged_since(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    mailbox: i64,
+    since: i64,
+) -> PgResult<Vec<Uid>> {
     let rows = tx
         .query(
             "SELECT uid FROM expunged WHERE account_id = $1 AND mailbox_id = $2 AND modseq > $3 ORDER BY uid",
@@ -383,10 +479,14 @@ pub(crate) async fn records(
                 modseq: r.get::<_, i64>(1) as u64,
                 flags: decode_flags(r.get(2), r.get(3)),
                 internal_date: to_date(r.get(5), r.get(6))?,
-                size: u32::try_from(r.get::<_, i64>(4)).map_err(|_| StoreError::Corrupt("message size".into()))?,
+                size: u32::try_from(r.get::<_, i64>(4))
+                    .map_err(|_| StoreError::Corrupt("message size".into()))?,
                 sha256: r.get(7),
                 parsed_json: r.get(8),
-                save_date: r.get::<_, Option<i64>>(9).map(|t| to_date(t, 0)).transpose()?,
+                save_date: r
+                    .get::<_, Option<i64>>(9)
+                    .map(|t| to_date(t, 0))
+                    .transpose()?,
             })
         })
         .collect()
@@ -394,12 +494,21 @@ pub(crate) async fn records(
 
 /// The zstd frame of one of the account's blobs (the key leads with the account: no
 /// lookup spans accounts).
-pub(crate) async fn blob_data(client: &Client, account: AccountId, blob: &BlobId) -> PgResult<Vec<u8>> {
+pub(crate) async fn blob_data(
+    client: &Client,
+    account: AccountId,
+    blob: &BlobId,
+) -> PgResult<Vec<u8>> {
     let hash = match hex::decode(&blob.0) {
         Ok(h) if h.len() == 32 => h,
         _ => return Err(StoreError::NotFound("blob").into()),
     };
-    let row = client.query_opt("SELECT data FROM blobs WHERE account_id = $1 AND sha256 = $2", &[&account.0, &hash]).await?;
+    let row = client
+        .query_opt(
+            "SELECT data FROM blobs WHERE account_id = $1 AND sha256 = $2",
+            &[&account.0, &hash],
+        )
+        .await?;
     Ok(row.ok_or(StoreError::NotFound("blob"))?.get(0))
 }
 
@@ -444,7 +553,11 @@ pub(crate) async fn store_flags(
         up_uids.push(i64::from(old.uid.get()));
         up_flags.push(i16::from(new.bits));
         up_keywords.push(encode_keywords(&new.keywords));
-        result.changed.push(MessageMeta { uid: old.uid, modseq: ModSeq(m as u64), flags: new });
+        result.changed.push(MessageMeta {
+            uid: old.uid,
+            modseq: ModSeq(m as u64),
+            flags: new,
+        });
     }
     let Some(m) = modseq else {
         return Ok((result, None));
@@ -460,7 +573,16 @@ pub(crate) async fn store_flags(
         mailboxes::add_mailbox_keywords(tx, account, row.id, &flags.keywords).await?;
     }
     row.save(tx, account).await?;
-    super::notify(tx, node, &Change::Mailbox { account, mailbox, modseq: ModSeq(m as u64) }).await?;
+    super::notify(
+        tx,
+        node,
+        &Change::Mailbox {
+            account,
+            mailbox,
+            modseq: ModSeq(m as u64),
+        },
+    )
+    .await?;
     Ok((result, Some(m as u64)))
 }
 
@@ -506,15 +628,29 @@ pub(crate) async fn copy_move(
         .await?;
     let uid_validity = dst.uid_validity()?;
     if rows.is_empty() {
-        return Ok((CopyResult { uid_validity, pairs: Vec::new() }, Vec::new()));
+        return Ok((
+            CopyResult {
+                uid_validity,
+                pairs: Vec::new(),
+            },
+            Vec::new(),
+        ));
     }
     let first = i64::from(dst.allocate_uids(rows.len())?);
     let dst_modseq = dst.next_modseq();
     let mut pairs = Vec::with_capacity(rows.len());
     let mut refs: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
     let mut keywords: Vec<String> = Vec::new();
-    let (mut new_uids, mut flags, mut kws, mut sizes, mut dates, mut tzs, mut hashes, mut old_uids) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut new_uids, mut flags, mut kws, mut sizes, mut dates, mut tzs, mut hashes, mut old_uids) = (
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
     for (i, r) in rows.iter().enumerate() {
         let uid: i64 = r.get(0);
         let new_uid = first + i as i64;
@@ -574,9 +710,24 @@ pub(crate) async fn copy_move(
         changed.push((MailboxId(src.id), src.highest_modseq as u64));
     }
     for (mailbox, modseq) in &changed {
-        super::notify(tx, node, &Change::Mailbox { account, mailbox: *mailbox, modseq: ModSeq(*modseq) }).await?;
+        super::notify(
+            tx,
+            node,
+            &Change::Mailbox {
+                account,
+                mailbox: *mailbox,
+                modseq: ModSeq(*modseq),
+            },
+        )
+        .await?;
     }
-    Ok((CopyResult { uid_validity, pairs }, changed))
+    Ok((
+        CopyResult {
+            uid_validity,
+            pairs,
+        },
+        changed,
+    ))
 }
 
 /// EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, §6.4.9): removes messages with \Deleted.
@@ -625,13 +776,29 @@ pub(crate) async fn expunge(
     log_expunged(tx, account, row.id, &expunged, modseq).await?;
     mailboxes::unref_blobs(tx, account, refs.into_iter().collect()).await?;
     row.save(tx, account).await?;
-    super::notify(tx, node, &Change::Mailbox { account, mailbox, modseq: ModSeq(modseq as u64) }).await?;
-    let expunged = expunged.into_iter().map(to_uid).collect::<PgResult<Vec<_>>>()?;
+    super::notify(
+        tx,
+        node,
+        &Change::Mailbox {
+            account,
+            mailbox,
+            modseq: ModSeq(modseq as u64),
+        },
+    )
+    .await?;
+    let expunged = expunged
+        .into_iter()
+        .map(to_uid)
+        .collect::<PgResult<Vec<_>>>()?;
     Ok((expunged, Some(modseq as u64)))
 }
 
 /// RFC 3501 §2.3.2: raises the recent floor to the highest UID; returns (previous, new).
-pub(crate) async fn claim_recent(tx: &Transaction<'_>, account: AccountId, mailbox: MailboxId) -> PgResult<(u32, u32)> {
+pub(crate) async fn claim_recent(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> PgResult<(u32, u32)> {
     let mut row = load_mailbox(tx, account, mailbox, true).await?;
     let previous = row.recent_floor;
     let highest = (row.uid_next - 1).max(0);
@@ -660,7 +827,11 @@ pub(crate) async fn log_expunged(
 }
 
 /// Adds references to blobs the account already has (locked in hash order).
-async fn incref_blobs(tx: &Transaction<'_>, account: AccountId, refs: Vec<(Vec<u8>, i64)>) -> PgResult<()> {
+async fn incref_blobs(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    refs: Vec<(Vec<u8>, i64)>,
+) -> PgResult<()> {
     let (hashes, counts): (Vec<Vec<u8>>, Vec<i64>) = refs.into_iter().unzip();
     tx.query(
         "SELECT 1 FROM blobs WHERE account_id = $1 AND sha256 = ANY($2) ORDER BY sha256 FOR UPDATE",
@@ -699,7 +870,10 @@ fn meta_row(r: &Row) -> PgResult<MessageMeta> {
 }
 
 pub(crate) fn to_uid(v: i64) -> PgResult<Uid> {
-    u32::try_from(v).ok().and_then(Uid::new).ok_or_else(|| StoreError::Corrupt(format!("message with UID {v}")).into())
+    u32::try_from(v)
+        .ok()
+        .and_then(Uid::new)
+        .ok_or_else(|| StoreError::Corrupt(format!("message with UID {v}")).into())
 }
 
 pub(crate) fn to_date(secs: i64, offset_secs: i32) -> PgResult<DateTime<FixedOffset>> {
@@ -709,16 +883,23 @@ pub(crate) fn to_date(secs: i64, offset_secs: i32) -> PgResult<DateTime<FixedOff
         .ok_or_else(|| StoreError::Corrupt(format!("internal date {secs} out of range")).into())
 }
 
-const ALL_FLAG_BITS: u8 = Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
+const ALL_FLAG_BITS: u8 =
+    Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
 
 /// Checks flags to be stored and removes duplicate keywords (ASCII-case-insensitive).
 /// Keywords are IMAP atoms (RFC 9051 §9 `flag-keyword`): never a space, so the column
 /// holds them space-separated, as in the embedded store.
 pub(crate) fn clean_flags(flags: &Flags) -> Result<Flags> {
     if flags.bits & !ALL_FLAG_BITS != 0 {
-        return Err(StoreError::Invalid(format!("unknown flag bits {:#x}", flags.bits)));
+        return Err(StoreError::Invalid(format!(
+            "unknown flag bits {:#x}",
+            flags.bits
+        )));
     }
-    let mut out = Flags { bits: flags.bits, keywords: Vec::with_capacity(flags.keywords.len()) };
+    let mut out = Flags {
+        bits: flags.bits,
+        keywords: Vec::with_capacity(flags.keywords.len()),
+    };
     for k in &flags.keywords {
         if k.is_empty() || k.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(StoreError::Invalid(format!("invalid keyword {k:?}")));
@@ -729,20 +910,31 @@ pub(crate) fn clean_flags(flags: &Flags) -> Result<Flags> {
 }
 
 pub(crate) fn encode_keywords(keywords: &[String]) -> Option<String> {
-    if keywords.is_empty() { None } else { Some(keywords.join(" ")) }
+    if keywords.is_empty() {
+        None
+    } else {
+        Some(keywords.join(" "))
+    }
 }
 
 pub(crate) fn decode_flags(bits: i16, keywords: Option<String>) -> Flags {
     Flags {
         bits: (bits & 0xff) as u8,
         keywords: keywords
-            .map(|k| k.split(' ').filter(|k| !k.is_empty()).map(str::to_string).collect())
+            .map(|k| {
+                k.split(' ')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
 
 fn same_flags(a: &Flags, b: &Flags) -> bool {
-    a.bits == b.bits && a.keywords.len() == b.keywords.len() && a.keywords.iter().all(|k| b.has_keyword(k))
+    a.bits == b.bits
+        && a.keywords.len() == b.keywords.len()
+        && a.keywords.iter().all(|k| b.has_keyword(k))
 }
 
 fn apply(op: FlagOp, old: &Flags, flags: &Flags) -> Flags {

@@ -13,16 +13,35 @@ fn key(mailbox: Option<MailboxId>) -> i64 {
 
 /// The account or mailbox must exist; `lock` (writers) keeps it so until commit, so no
 /// entry outlives a mailbox deleted concurrently.
-async fn require(tx: &Transaction<'_>, account: AccountId, mailbox: Option<MailboxId>, lock: bool) -> PgResult<()> {
+async fn require(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    mailbox: Option<MailboxId>,
+    lock: bool,
+) -> PgResult<()> {
     let lock = if lock { " FOR SHARE" } else { "" };
     let found = match mailbox {
-        None => tx.query_opt(&format!("SELECT 1 FROM accounts WHERE account_id = $1{lock}"), &[&account.0]).await?,
+        None => {
+            tx.query_opt(
+                &format!("SELECT 1 FROM accounts WHERE account_id = $1{lock}"),
+                &[&account.0],
+            )
+            .await?
+        }
         Some(m) => {
-            let sql = format!("SELECT 1 FROM mailboxes WHERE account_id = $1 AND mailbox_id = $2{lock}");
+            let sql =
+                format!("SELECT 1 FROM mailboxes WHERE account_id = $1 AND mailbox_id = $2{lock}");
             tx.query_opt(&sql, &[&account.0, &m.0]).await?
         }
     };
-    found.map(|_| ()).ok_or_else(|| StoreError::NotFound(if mailbox.is_some() { "mailbox" } else { "account" }).into())
+    found.map(|_| ()).ok_or_else(|| {
+        StoreError::NotFound(if mailbox.is_some() {
+            "mailbox"
+        } else {
+            "account"
+        })
+        .into()
+    })
 }
 
 pub(crate) async fn metadata(

@@ -23,9 +23,9 @@ use tokio_postgres::error::SqlState;
 
 use crate::feed::Feed;
 use crate::{
-    Account, AccountId, AppPassword, AppendResult, AuthSettings, Ban, BlobId, Change, CopyResult, FlagOp, Flags,
-    Mailbox, MailboxDelta, MailboxId, MailboxSnapshot, MailboxStatus, MessageRecord, ModSeq, NewMessage, Result,
-    SpecialUse, Store, StoreError, StoreFlagsResult, Uid, UidValidity,
+    Account, AccountId, AppPassword, AppendResult, AuthSettings, Ban, BlobId, Change, CopyResult,
+    FlagOp, Flags, Mailbox, MailboxDelta, MailboxId, MailboxSnapshot, MailboxStatus, MessageRecord,
+    ModSeq, NewMessage, Result, SpecialUse, Store, StoreError, StoreFlagsResult, Uid, UidValidity,
 };
 
 pub use schema::SCHEMA_VERSION;
@@ -105,7 +105,9 @@ impl Drop for Inner {
 
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostgresStore").field("target", &self.inner.target).finish()
+        f.debug_struct("PostgresStore")
+            .field("target", &self.inner.target)
+            .finish()
     }
 }
 
@@ -120,7 +122,10 @@ pub(crate) type PgResult<T> = std::result::Result<T, Fail>;
 impl From<tokio_postgres::Error> for Fail {
     fn from(e: tokio_postgres::Error) -> Fail {
         match e.code() {
-            Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE => {
+            Some(c)
+                if *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::T_R_SERIALIZATION_FAILURE =>
+            {
                 Fail::Retry(db_message(&e))
             }
             _ => Fail::Store(StoreError::Db(db_message(&e))),
@@ -222,16 +227,23 @@ impl PostgresStore {
     pub async fn open(settings: &PgSettings) -> Result<PostgresStore> {
         let config = pg_config(settings)?;
         let target = describe(&config);
-        let manager =
-            Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let pool = Pool::builder(manager)
             .max_size(settings.pool_size.max(1))
             .build()
             .map_err(|e| StoreError::Invalid(format!("PostgreSQL pool: {e}")))?;
-        let mut client = pool
-            .get()
-            .await
-            .map_err(|e| StoreError::Db(format!("cannot connect to PostgreSQL at {target}: {}", pool_error(&e))))?;
+        let mut client = pool.get().await.map_err(|e| {
+            StoreError::Db(format!(
+                "cannot connect to PostgreSQL at {target}: {}",
+                pool_error(&e)
+            ))
+        })?;
         let version = if settings.migrate {
             schema::migrate(&mut client).await?.1
         } else {
@@ -247,18 +259,30 @@ impl PostgresStore {
         drop(client);
         let feed = Feed::new();
         let node = rand::random::<u64>();
-        let listener = settings.listen.then(|| notify::spawn(config, feed.clone(), node, target.clone()));
-        Ok(PostgresStore { inner: Arc::new(Inner { pool, feed, node, target, listener }) })
+        let listener = settings
+            .listen
+            .then(|| notify::spawn(config, feed.clone(), node, target.clone()));
+        Ok(PostgresStore {
+            inner: Arc::new(Inner {
+                pool,
+                feed,
+                node,
+                target,
+                listener,
+            }),
+        })
     }
 
     /// `loft db migrate`: applies missing migrations; returns (version before, after).
     pub async fn migrate(settings: &PgSettings) -> Result<(i32, i32)> {
         let config = pg_config(settings)?;
         let target = describe(&config);
-        let (mut client, conn) = config
-            .connect(NoTls)
-            .await
-            .map_err(|e| StoreError::Db(format!("cannot connect to PostgreSQL at {target}: {}", db_message(&e))))?;
+        let (mut client, conn) = config.connect(NoTls).await.map_err(|e| {
+            StoreError::Db(format!(
+                "cannot connect to PostgreSQL at {target}: {}",
+                db_message(&e)
+            ))
+        })?;
         let driver = tokio::spawn(conn);
         let r = schema::migrate(&mut client).await.map_err(StoreError::from);
         drop(client);
@@ -278,12 +302,20 @@ impl PostgresStore {
 
     async fn client(&self) -> std::result::Result<deadpool_postgres::Object, Fail> {
         self.inner.pool.get().await.map_err(|e| {
-            Fail::Store(StoreError::Db(format!("cannot reach PostgreSQL at {}: {}", self.inner.target, pool_error(&e))))
+            Fail::Store(StoreError::Db(format!(
+                "cannot reach PostgreSQL at {}: {}",
+                self.inner.target,
+                pool_error(&e)
+            )))
         })
     }
 
     fn publish_mailbox(&self, account: AccountId, mailbox: MailboxId, modseq: u64) {
-        self.inner.feed.publish(Change::Mailbox { account, mailbox, modseq: ModSeq(modseq) });
+        self.inner.feed.publish(Change::Mailbox {
+            account,
+            mailbox,
+            modseq: ModSeq(modseq),
+        });
     }
 
     fn publish_list(&self, account: AccountId) {
@@ -294,14 +326,21 @@ impl PostgresStore {
 /// Checks a connection URL without connecting (config validation at load). The error
 /// never repeats the URL (it may hold a password).
 pub fn validate_url(url: &str) -> std::result::Result<(), String> {
-    url.parse::<tokio_postgres::Config>().map(|_| ()).map_err(|e| format!("invalid PostgreSQL URL: {e}"))
+    url.parse::<tokio_postgres::Config>()
+        .map(|_| ())
+        .map_err(|e| format!("invalid PostgreSQL URL: {e}"))
 }
 
 pub(crate) fn pg_config(settings: &PgSettings) -> Result<tokio_postgres::Config> {
-    let mut config: tokio_postgres::Config =
-        settings.url.parse().map_err(|e| StoreError::Invalid(format!("invalid PostgreSQL URL: {e}")))?;
+    let mut config: tokio_postgres::Config = settings
+        .url
+        .parse()
+        .map_err(|e| StoreError::Invalid(format!("invalid PostgreSQL URL: {e}")))?;
     let mut options = config.get_options().unwrap_or("").to_string();
-    options.push_str(&format!(" -c statement_timeout={}", settings.statement_timeout_ms));
+    options.push_str(&format!(
+        " -c statement_timeout={}",
+        settings.statement_timeout_ms
+    ));
     config.options(options.trim());
     if config.get_application_name().is_none() {
         config.application_name("loft");
@@ -319,7 +358,10 @@ pub(crate) fn describe(config: &tokio_postgres::Config) -> String {
         None => "localhost".to_string(),
     };
     let port = config.get_ports().first().copied().unwrap_or(5432);
-    format!("{host}:{port}/{}", config.get_dbname().unwrap_or("(default)"))
+    format!(
+        "{host}:{port}/{}",
+        config.get_dbname().unwrap_or("(default)")
+    )
 }
 
 pub(crate) fn pool_error(e: &deadpool_postgres::PoolError) -> String {
@@ -332,7 +374,13 @@ pub(crate) fn pool_error(e: &deadpool_postgres::PoolError) -> String {
 #[async_trait]
 impl Store for PostgresStore {
     async fn create_account(&self, name: &str, password_hash: &str) -> Result<AccountId> {
-        let id = in_tx!(self, |tx| accounts::create_account(&tx, self.inner.node, name, password_hash).await?)?;
+        let id = in_tx!(self, |tx| accounts::create_account(
+            &tx,
+            self.inner.node,
+            name,
+            password_hash
+        )
+        .await?)?;
         self.publish_list(id);
         Ok(id)
     }
@@ -348,11 +396,17 @@ impl Store for PostgresStore {
     }
 
     async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
-        in_tx!(self, |tx| accounts::set_password(&tx, name, password_hash).await?)
+        in_tx!(self, |tx| accounts::set_password(&tx, name, password_hash)
+            .await?)
     }
 
     async fn delete_account(&self, name: &str) -> Result<()> {
-        let id = in_tx!(self, |tx| accounts::delete_account(&tx, self.inner.node, name).await?)?;
+        let id = in_tx!(self, |tx| accounts::delete_account(
+            &tx,
+            self.inner.node,
+            name
+        )
+        .await?)?;
         self.publish_list(id);
         Ok(())
     }
@@ -371,20 +425,39 @@ impl Store for PostgresStore {
         name: &str,
         special_use: Option<SpecialUse>,
     ) -> Result<MailboxId> {
-        let id =
-            in_tx!(self, |tx| mailboxes::create_mailbox(&tx, self.inner.node, account, name, special_use).await?)?;
+        let id = in_tx!(self, |tx| mailboxes::create_mailbox(
+            &tx,
+            self.inner.node,
+            account,
+            name,
+            special_use
+        )
+        .await?)?;
         self.publish_list(account);
         Ok(id)
     }
 
     async fn delete_mailbox(&self, account: AccountId, name: &str) -> Result<()> {
-        in_tx!(self, |tx| mailboxes::delete_mailbox(&tx, self.inner.node, account, name).await?)?;
+        in_tx!(self, |tx| mailboxes::delete_mailbox(
+            &tx,
+            self.inner.node,
+            account,
+            name
+        )
+        .await?)?;
         self.publish_list(account);
         Ok(())
     }
 
     async fn rename_mailbox(&self, account: AccountId, from: &str, to: &str) -> Result<()> {
-        let emptied = in_tx!(self, |tx| mailboxes::rename_mailbox(&tx, self.inner.node, account, from, to).await?)?;
+        let emptied = in_tx!(self, |tx| mailboxes::rename_mailbox(
+            &tx,
+            self.inner.node,
+            account,
+            from,
+            to
+        )
+        .await?)?;
         if let Some((inbox, modseq)) = emptied {
             self.publish_mailbox(account, inbox, modseq);
         }
@@ -393,7 +466,14 @@ impl Store for PostgresStore {
     }
 
     async fn set_subscribed(&self, account: AccountId, name: &str, subscribed: bool) -> Result<()> {
-        in_tx!(self, |tx| mailboxes::set_subscribed(&tx, self.inner.node, account, name, subscribed).await?)?;
+        in_tx!(self, |tx| mailboxes::set_subscribed(
+            &tx,
+            self.inner.node,
+            account,
+            name,
+            subscribed
+        )
+        .await?)?;
         self.publish_list(account);
         Ok(())
     }
@@ -411,13 +491,23 @@ impl Store for PostgresStore {
         Ok(mailboxes::highest_modseq(&client, account, mailbox).await?)
     }
 
-    async fn append(&self, account: AccountId, mailbox: MailboxId, messages: Vec<NewMessage>) -> Result<AppendResult> {
+    async fn append(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        messages: Vec<NewMessage>,
+    ) -> Result<AppendResult> {
         if messages.is_empty() {
             let status = self.status(account, mailbox).await?;
-            return Ok(AppendResult { uid_validity: status.uid_validity, uids: Vec::new() });
+            return Ok(AppendResult {
+                uid_validity: status.uid_validity,
+                uids: Vec::new(),
+            });
         }
         let prepared = messages::prepare(messages).await?;
-        let (result, modseq) = self.append_prepared(account, mailbox, &prepared, messages::Uids::Allocate).await?;
+        let (result, modseq) = self
+            .append_prepared(account, mailbox, &prepared, messages::Uids::Allocate)
+            .await?;
         self.publish_mailbox(account, mailbox, modseq);
         Ok(result)
     }
@@ -426,16 +516,34 @@ impl Store for PostgresStore {
         read_tx!(self, |tx| messages::snapshot(&tx, account, mailbox).await?)
     }
 
-    async fn delta(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<MailboxDelta> {
-        read_tx!(self, |tx| messages::delta(&tx, account, mailbox, since).await?)
+    async fn delta(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<MailboxDelta> {
+        read_tx!(self, |tx| messages::delta(&tx, account, mailbox, since)
+            .await?)
     }
 
-    async fn vanished(&self, account: AccountId, mailbox: MailboxId, since: ModSeq) -> Result<Vec<Uid>> {
-        read_tx!(self, |tx| messages::vanished(&tx, account, mailbox, since).await?)
+    async fn vanished(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        since: ModSeq,
+    ) -> Result<Vec<Uid>> {
+        read_tx!(self, |tx| messages::vanished(&tx, account, mailbox, since)
+            .await?)
     }
 
-    async fn records(&self, account: AccountId, mailbox: MailboxId, uids: &[Uid]) -> Result<Vec<MessageRecord>> {
-        let raw = read_tx!(self, |tx| messages::records(&tx, account, mailbox, uids).await?)?;
+    async fn records(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<MessageRecord>> {
+        let raw = read_tx!(self, |tx| messages::records(&tx, account, mailbox, uids)
+            .await?)?;
         self.finish_records(account, raw).await
     }
 
@@ -456,7 +564,17 @@ impl Store for PostgresStore {
     ) -> Result<StoreFlagsResult> {
         let flags = messages::clean_flags(flags)?;
         let (result, modseq) = in_tx!(self, |tx| {
-            messages::store_flags(&tx, self.inner.node, account, mailbox, uids, op, &flags, unchanged_since).await?
+            messages::store_flags(
+                &tx,
+                self.inner.node,
+                account,
+                mailbox,
+                uids,
+                op,
+                &flags,
+                unchanged_since,
+            )
+            .await?
         })?;
         if let Some(m) = modseq {
             self.publish_mailbox(account, mailbox, m);
@@ -464,7 +582,13 @@ impl Store for PostgresStore {
         Ok(result)
     }
 
-    async fn copy(&self, account: AccountId, from: MailboxId, uids: &[Uid], to: MailboxId) -> Result<CopyResult> {
+    async fn copy(
+        &self,
+        account: AccountId,
+        from: MailboxId,
+        uids: &[Uid],
+        to: MailboxId,
+    ) -> Result<CopyResult> {
         self.copy_move(account, from, uids, to, false).await
     }
 
@@ -478,9 +602,20 @@ impl Store for PostgresStore {
         self.copy_move(account, from, uids, to, true).await
     }
 
-    async fn expunge(&self, account: AccountId, mailbox: MailboxId, uids: Option<&[Uid]>) -> Result<Vec<Uid>> {
-        let (expunged, modseq) =
-            in_tx!(self, |tx| messages::expunge(&tx, self.inner.node, account, mailbox, uids).await?)?;
+    async fn expunge(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: Option<&[Uid]>,
+    ) -> Result<Vec<Uid>> {
+        let (expunged, modseq) = in_tx!(self, |tx| messages::expunge(
+            &tx,
+            self.inner.node,
+            account,
+            mailbox,
+            uids
+        )
+        .await?)?;
         if let Some(m) = modseq {
             self.publish_mailbox(account, mailbox, m);
         }
@@ -488,7 +623,8 @@ impl Store for PostgresStore {
     }
 
     async fn claim_recent(&self, account: AccountId, mailbox: MailboxId) -> Result<(u32, u32)> {
-        in_tx!(self, |tx| messages::claim_recent(&tx, account, mailbox).await?)
+        in_tx!(self, |tx| messages::claim_recent(&tx, account, mailbox)
+            .await?)
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Change> {
@@ -518,7 +654,10 @@ impl Store for PostgresStore {
         created: i64,
         expires: Option<i64>,
     ) -> Result<i64> {
-        in_tx!(self, |tx| accounts::add_app_password(&tx, account, label, hash, created, expires).await?)
+        in_tx!(self, |tx| accounts::add_app_password(
+            &tx, account, label, hash, created, expires
+        )
+        .await?)
     }
 
     async fn app_passwords(&self, account: AccountId) -> Result<Vec<AppPassword>> {
@@ -531,7 +670,13 @@ impl Store for PostgresStore {
         Ok(accounts::revoke_app_password(&client, account, label).await?)
     }
 
-    async fn app_password_used(&self, account: AccountId, id: i64, at: i64, ip: &str) -> Result<()> {
+    async fn app_password_used(
+        &self,
+        account: AccountId,
+        id: i64,
+        at: i64,
+        ip: &str,
+    ) -> Result<()> {
         let client = self.client().await?;
         Ok(accounts::app_password_used(&client, account, id, at, ip).await?)
     }
@@ -556,8 +701,16 @@ impl Store for PostgresStore {
         Ok(accounts::remove_ban(&client, key).await?)
     }
 
-    async fn mailbox_has_blobs(&self, account: AccountId, mailbox: MailboxId, blobs: &[BlobId]) -> Result<Vec<bool>> {
-        read_tx!(self, |tx| transfer::mailbox_has_blobs(&tx, account, mailbox, blobs).await?)
+    async fn mailbox_has_blobs(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        blobs: &[BlobId],
+    ) -> Result<Vec<bool>> {
+        read_tx!(self, |tx| transfer::mailbox_has_blobs(
+            &tx, account, mailbox, blobs
+        )
+        .await?)
     }
 
     async fn append_with_uids(
@@ -567,7 +720,8 @@ impl Store for PostgresStore {
         uid_validity: UidValidity,
         messages: Vec<(Uid, NewMessage)>,
     ) -> Result<AppendResult> {
-        self.append_uids(account, mailbox, uid_validity, messages).await
+        self.append_uids(account, mailbox, uid_validity, messages)
+            .await
     }
 
     async fn restore_messages(
@@ -589,7 +743,11 @@ impl Store for PostgresStore {
         self.restore_state(account, mailbox, state).await
     }
 
-    async fn metadata(&self, account: AccountId, mailbox: Option<MailboxId>) -> Result<Vec<(String, Vec<u8>)>> {
+    async fn metadata(
+        &self,
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         read_tx!(self, |tx| metadata::metadata(&tx, account, mailbox).await?)
     }
 
@@ -599,7 +757,10 @@ impl Store for PostgresStore {
         mailbox: Option<MailboxId>,
         entries: Vec<(String, Option<Vec<u8>>)>,
     ) -> Result<()> {
-        in_tx!(self, |tx| metadata::set_metadata(&tx, account, mailbox, &entries).await?)
+        in_tx!(self, |tx| metadata::set_metadata(
+            &tx, account, mailbox, &entries
+        )
+        .await?)
     }
 
     async fn check(&self) -> Result<Vec<String>> {
@@ -616,8 +777,16 @@ impl PostgresStore {
         to: MailboxId,
         is_move: bool,
     ) -> Result<CopyResult> {
-        let (result, changed) =
-            in_tx!(self, |tx| messages::copy_move(&tx, self.inner.node, account, from, uids, to, is_move).await?)?;
+        let (result, changed) = in_tx!(self, |tx| messages::copy_move(
+            &tx,
+            self.inner.node,
+            account,
+            from,
+            uids,
+            to,
+            is_move
+        )
+        .await?)?;
         for (mailbox, modseq) in changed {
             self.publish_mailbox(account, mailbox, modseq);
         }
@@ -640,7 +809,16 @@ impl PostgresStore {
         let mut blobs = messages::encode_blobs(prepared, Some(&known)).await?;
         for _ in 0..3 {
             let outcome = in_tx!(self, |tx| {
-                messages::append(&tx, self.inner.node, account, mailbox, prepared, &blobs, uids).await?
+                messages::append(
+                    &tx,
+                    self.inner.node,
+                    account,
+                    mailbox,
+                    prepared,
+                    &blobs,
+                    uids,
+                )
+                .await?
             });
             match outcome {
                 Ok(done) => return Ok(done),
@@ -650,26 +828,39 @@ impl PostgresStore {
                 Err(e) => return Err(e),
             }
         }
-        Err(StoreError::Db("append kept racing with blob removal; giving up".into()))
+        Err(StoreError::Db(
+            "append kept racing with blob removal; giving up".into(),
+        ))
     }
 
-    async fn finish_records(&self, account: AccountId, raw: Vec<messages::RawRecord>) -> Result<Vec<MessageRecord>> {
+    async fn finish_records(
+        &self,
+        account: AccountId,
+        raw: Vec<messages::RawRecord>,
+    ) -> Result<Vec<MessageRecord>> {
         let mut out = Vec::with_capacity(raw.len());
-        let mut by_blob: std::collections::HashMap<Vec<u8>, Arc<loft_message::ParsedMessage>> = Default::default();
+        let mut by_blob: std::collections::HashMap<Vec<u8>, Arc<loft_message::ParsedMessage>> =
+            Default::default();
         for r in raw {
             let parsed = match by_blob.get(&r.sha256) {
                 Some(p) => p.clone(),
                 None => {
-                    let p = match serde_json::from_str::<loft_message::ParsedMessage>(&r.parsed_json) {
-                        Ok(p) => p,
-                        // Stored by an older format: parse again from the bytes.
-                        Err(_) => {
-                            let id = BlobId(hex::encode(&r.sha256));
-                            let client = self.client().await?;
-                            let raw = decompress(messages::blob_data(&client, account, &id).await?).await?;
-                            blocking(move || parse::from_json(&parse::to_json(&raw), || unreachable_raw())).await?
-                        }
-                    };
+                    let p =
+                        match serde_json::from_str::<loft_message::ParsedMessage>(&r.parsed_json) {
+                            Ok(p) => p,
+                            // Stored by an older format: parse again from the bytes.
+                            Err(_) => {
+                                let id = BlobId(hex::encode(&r.sha256));
+                                let client = self.client().await?;
+                                let raw =
+                                    decompress(messages::blob_data(&client, account, &id).await?)
+                                        .await?;
+                                blocking(move || {
+                                    parse::from_json(&parse::to_json(&raw), || unreachable_raw())
+                                })
+                                .await?
+                            }
+                        };
                     let p = Arc::new(p);
                     by_blob.insert(r.sha256.clone(), p.clone());
                     p
@@ -692,24 +883,37 @@ impl PostgresStore {
 
 /// `to_json` always yields JSON that `from_json` reads, so the bytes are never needed again.
 fn unreachable_raw() -> std::io::Result<Vec<u8>> {
-    Err(std::io::Error::other("freshly parsed message did not deserialize"))
+    Err(std::io::Error::other(
+        "freshly parsed message did not deserialize",
+    ))
 }
 
 async fn decompress(data: Vec<u8>) -> Result<Vec<u8>> {
     blocking(move || {
-        zstd::decode_all(&data[..]).map_err(|e| StoreError::Corrupt(format!("blob cannot be decompressed: {e}")))
+        zstd::decode_all(&data[..])
+            .map_err(|e| StoreError::Corrupt(format!("blob cannot be decompressed: {e}")))
     })
     .await
 }
 
 /// Runs CPU work on tokio's blocking pool.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Db(format!("blocking task failed: {e}")))?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Db(format!("blocking task failed: {e}")))?
 }
 
 /// `NOTIFY` inside the transaction making the change: delivered to the other nodes at
 /// commit, never for a rolled-back change.
-pub(crate) async fn notify(tx: &tokio_postgres::Transaction<'_>, node: u64, change: &Change) -> PgResult<()> {
-    tx.execute("SELECT pg_notify($1, $2)", &[&notify::CHANNEL, &notify::encode(node, change)]).await?;
+pub(crate) async fn notify(
+    tx: &tokio_postgres::Transaction<'_>,
+    node: u64,
+    change: &Change,
+) -> PgResult<()> {
+    tx.execute(
+        "SELECT pg_notify($1, $2)",
+        &[&notify::CHANNEL, &notify::encode(node, change)],
+    )
+    .await?;
     Ok(())
 }

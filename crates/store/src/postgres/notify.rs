@@ -22,7 +22,11 @@ const RECONNECT_SECS: u64 = 1;
 /// far below PostgreSQL's 8000-byte limit.
 pub(crate) fn encode(node: u64, change: &Change) -> String {
     match change {
-        Change::Mailbox { account, mailbox, modseq } => format!("{node:x} M {} {} {}", account.0, mailbox.0, modseq.0),
+        Change::Mailbox {
+            account,
+            mailbox,
+            modseq,
+        } => format!("{node:x} M {} {} {}", account.0, mailbox.0, modseq.0),
         Change::MailboxList { account } => format!("{node:x} L {}", account.0),
     }
 }
@@ -37,19 +41,28 @@ pub(crate) fn decode(payload: &str) -> Option<(u64, Change)> {
             mailbox: MailboxId(f.next()?.parse().ok()?),
             modseq: ModSeq(f.next()?.parse().ok()?),
         },
-        "L" => Change::MailboxList { account: AccountId(f.next()?.parse().ok()?) },
+        "L" => Change::MailboxList {
+            account: AccountId(f.next()?.parse().ok()?),
+        },
         _ => return None,
     };
     f.next().is_none().then_some((node, change))
 }
 
 /// Starts the listener task; abort the handle to stop it.
-pub(crate) fn spawn(config: tokio_postgres::Config, feed: Feed, node: u64, target: String) -> tokio::task::AbortHandle {
+pub(crate) fn spawn(
+    config: tokio_postgres::Config,
+    feed: Feed,
+    node: u64,
+    target: String,
+) -> tokio::task::AbortHandle {
     tokio::spawn(async move {
         let mut was_down = false;
         loop {
             match listen(&config, &feed, node, &mut was_down).await {
-                Ok(()) => tracing::warn!(%target, "PostgreSQL LISTEN connection closed; reconnecting"),
+                Ok(()) => {
+                    tracing::warn!(%target, "PostgreSQL LISTEN connection closed; reconnecting")
+                }
                 Err(e) => {
                     if !was_down {
                         tracing::warn!(%target, error = %e, "PostgreSQL LISTEN connection failed; \
@@ -117,8 +130,14 @@ mod tests {
 
     #[test]
     fn payload_round_trip() {
-        let m = Change::Mailbox { account: AccountId(7), mailbox: MailboxId(42), modseq: ModSeq(u64::MAX) };
-        let l = Change::MailboxList { account: AccountId(1) };
+        let m = Change::Mailbox {
+            account: AccountId(7),
+            mailbox: MailboxId(42),
+            modseq: ModSeq(u64::MAX),
+        };
+        let l = Change::MailboxList {
+            account: AccountId(1),
+        };
         for c in [m, l] {
             assert_eq!(decode(&encode(0xfeed, &c)), Some((0xfeed, c)));
         }

@@ -161,11 +161,17 @@ DROP INDEX IF EXISTS app_passwords_id;
 
 /// The schema version of the database; 0 when it has none yet.
 pub(crate) async fn version(client: &Client) -> PgResult<i32> {
-    let exists: bool = client.query_one("SELECT to_regclass('loft_schema') IS NOT NULL", &[]).await?.get(0);
+    let exists: bool = client
+        .query_one("SELECT to_regclass('loft_schema') IS NOT NULL", &[])
+        .await?
+        .get(0);
     if !exists {
         return Ok(0);
     }
-    Ok(client.query_one("SELECT coalesce(max(version), 0) FROM loft_schema", &[]).await?.get(0))
+    Ok(client
+        .query_one("SELECT coalesce(max(version), 0) FROM loft_schema", &[])
+        .await?
+        .get(0))
 }
 
 /// Applies the missing migrations, each in its own transaction under an advisory lock so
@@ -174,7 +180,8 @@ pub(crate) async fn version(client: &Client) -> PgResult<i32> {
 /// know.
 pub(crate) async fn migrate(client: &mut Client) -> PgResult<(i32, i32)> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS loft_schema (
              version    integer PRIMARY KEY,
@@ -182,11 +189,18 @@ pub(crate) async fn migrate(client: &mut Client) -> PgResult<(i32, i32)> {
          )",
     )
     .await?;
-    let before: i32 = tx.query_one("SELECT coalesce(max(version), 0) FROM loft_schema", &[]).await?.get(0);
+    let before: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM loft_schema", &[])
+        .await?
+        .get(0);
     check_not_newer(before)?;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(before.max(0) as usize) {
         tx.batch_execute(step).await?;
-        tx.execute("INSERT INTO loft_schema (version) VALUES ($1)", &[&(i as i32 + 1)]).await?;
+        tx.execute(
+            "INSERT INTO loft_schema (version) VALUES ($1)",
+            &[&(i as i32 + 1)],
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok((before, SCHEMA_VERSION))

@@ -64,12 +64,24 @@ impl TestCluster {
         let bindir = bindir()?;
         // SAFETY: geteuid has no preconditions.
         let as_postgres = unsafe { geteuid() } == 0;
-        let root = std::env::temp_dir().join(format!("loft-pg-{}-{:x}", std::process::id(), rand::random::<u64>()));
+        let root = std::env::temp_dir().join(format!(
+            "loft-pg-{}-{:x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
         std::fs::create_dir_all(&root).map_err(|e| format!("create {}: {e}", root.display()))?;
-        let mut cluster =
-            TestCluster { root, port: 0, bindir, as_postgres, watchdog: Mutex::new(None), stopped: Mutex::new(false) };
+        let mut cluster = TestCluster {
+            root,
+            port: 0,
+            bindir,
+            as_postgres,
+            watchdog: Mutex::new(None),
+            stopped: Mutex::new(false),
+        };
         if as_postgres {
-            run(Command::new("chown").arg("postgres:postgres").arg(&cluster.root))?;
+            run(Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(&cluster.root))?;
         }
         cluster.spawn_watchdog();
         let data = cluster.data_dir();
@@ -105,7 +117,10 @@ impl TestCluster {
                 Err(e) => last = e,
             }
         }
-        Err(format!("{last}\n{}", std::fs::read_to_string(cluster.root.join("server.log")).unwrap_or_default()))
+        Err(format!(
+            "{last}\n{}",
+            std::fs::read_to_string(cluster.root.join("server.log")).unwrap_or_default()
+        ))
     }
 
     pub fn port(&self) -> u16 {
@@ -120,7 +135,11 @@ impl TestCluster {
     /// Creates a fresh, empty database and returns its URL: one per test, for isolation
     /// (LISTEN/NOTIFY channels are per database too).
     pub async fn create_database(&self) -> String {
-        let name = format!("loft_t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "loft_t{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::Relaxed)
+        );
         self.execute_admin(&format!("CREATE DATABASE {name}")).await;
         self.url(&name)
     }
@@ -131,7 +150,10 @@ impl TestCluster {
             .await
             .unwrap_or_else(|e| panic!("connect to the test cluster on port {}: {e}", self.port));
         let driver = tokio::spawn(conn);
-        client.batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        client
+            .batch_execute(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
         drop(client);
         let _ = driver.await;
     }
@@ -143,7 +165,10 @@ impl TestCluster {
             .await
             .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
         let driver = tokio::spawn(conn);
-        let rows = client.query(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        let rows = client
+            .query(sql, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
         drop(client);
         let _ = driver.await;
         rows.iter().map(|r| r.get(0)).collect()
@@ -151,7 +176,9 @@ impl TestCluster {
 
     /// Stops the server (immediate mode: nothing to keep) and removes its directory.
     pub fn stop(&self) {
-        let Ok(mut stopped) = self.stopped.lock() else { return };
+        let Ok(mut stopped) = self.stopped.lock() else {
+            return;
+        };
         if *stopped {
             return;
         }
@@ -192,7 +219,11 @@ impl TestCluster {
     fn spawn_watchdog(&self) {
         let stop = format!(
             "{} '{}' -D '{}' -m immediate -w -s stop",
-            if self.as_postgres { "runuser -u postgres --" } else { "" },
+            if self.as_postgres {
+                "runuser -u postgres --"
+            } else {
+                ""
+            },
             self.bindir.join("pg_ctl").display(),
             self.data_dir().display()
         );
@@ -208,7 +239,13 @@ impl TestCluster {
         } else {
             Command::new("sh")
         };
-        let child = cmd.arg("-c").arg(script).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+        let child = cmd
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
         if let (Ok(child), Ok(mut w)) = (child, self.watchdog.lock()) {
             *w = Some(child);
         }
@@ -231,18 +268,24 @@ fn bindir() -> Result<PathBuf, String> {
         return Ok(PathBuf::from(dir));
     }
     let dir = match Command::new("pg_config").arg("--bindir").output() {
-        Ok(out) if out.status.success() => PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
+        Ok(out) if out.status.success() => {
+            PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        }
         // Debian's layout, when pg_config itself is not on the PATH.
         _ => PathBuf::from("/usr/lib/postgresql/15/bin"),
     };
     if !dir.join("initdb").is_file() {
-        return Err(format!("no initdb in {} (install the PostgreSQL server, see .ci/run)", dir.display()));
+        return Err(format!(
+            "no initdb in {} (install the PostgreSQL server, see .ci/run)",
+            dir.display()
+        ));
     }
     Ok(dir)
 }
 
 fn free_port() -> Result<u16, String> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("find a free port: {e}"))?;
+    let l =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("find a free port: {e}"))?;
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 

@@ -10,7 +10,8 @@ use super::messages::{self, Uids};
 use super::{PgResult, PostgresStore};
 use crate::copy::MailboxRestore;
 use crate::{
-    AccountId, AppendResult, BlobId, Change, MailboxId, ModSeq, NewMessage, Result, StoreError, Uid, UidValidity,
+    AccountId, AppendResult, BlobId, Change, MailboxId, ModSeq, NewMessage, Result, StoreError,
+    Uid, UidValidity,
 };
 
 pub(crate) async fn mailbox_has_blobs(
@@ -20,7 +21,10 @@ pub(crate) async fn mailbox_has_blobs(
     blobs: &[BlobId],
 ) -> PgResult<Vec<bool>> {
     let row = super::mailboxes::load_mailbox(tx, account, mailbox, false).await?;
-    let hashes: Vec<Option<Vec<u8>>> = blobs.iter().map(|b| hex::decode(&b.0).ok().filter(|h| h.len() == 32)).collect();
+    let hashes: Vec<Option<Vec<u8>>> = blobs
+        .iter()
+        .map(|b| hex::decode(&b.0).ok().filter(|h| h.len() == 32))
+        .collect();
     let wanted: Vec<&[u8]> = hashes.iter().flatten().map(Vec::as_slice).collect();
     let found: HashSet<Vec<u8>> = tx
         .query(
@@ -31,7 +35,10 @@ pub(crate) async fn mailbox_has_blobs(
         .iter()
         .map(|r| r.get(0))
         .collect();
-    Ok(hashes.iter().map(|h| h.as_ref().is_some_and(|h| found.contains(h))).collect())
+    Ok(hashes
+        .iter()
+        .map(|h| h.as_ref().is_some_and(|h| found.contains(h)))
+        .collect())
 }
 
 impl PostgresStore {
@@ -43,7 +50,8 @@ impl PostgresStore {
         messages: Vec<(Uid, NewMessage)>,
     ) -> Result<AppendResult> {
         let (uids, messages): (Vec<Uid>, Vec<NewMessage>) = messages.into_iter().unzip();
-        self.append_given(account, mailbox, uid_validity, &uids, None, messages).await
+        self.append_given(account, mailbox, uid_validity, &uids, None, messages)
+            .await
     }
 
     /// `Store::restore_messages`.
@@ -62,7 +70,15 @@ impl PostgresStore {
             modseqs.push(m);
             contents.push(c);
         }
-        self.append_given(account, mailbox, uid_validity, &uids, Some(&modseqs), contents).await
+        self.append_given(
+            account,
+            mailbox,
+            uid_validity,
+            &uids,
+            Some(&modseqs),
+            contents,
+        )
+        .await
     }
 
     async fn append_given(
@@ -78,8 +94,18 @@ impl PostgresStore {
             return Err(StoreError::Invalid("UIDs must ascend".into()));
         }
         let prepared = messages::prepare(messages).await?;
-        let (result, modseq) =
-            self.append_prepared(account, mailbox, &prepared, Uids::Given { uid_validity, uids, modseqs }).await?;
+        let (result, modseq) = self
+            .append_prepared(
+                account,
+                mailbox,
+                &prepared,
+                Uids::Given {
+                    uid_validity,
+                    uids,
+                    modseqs,
+                },
+            )
+            .await?;
         self.publish_mailbox(account, mailbox, modseq);
         Ok(result)
     }
@@ -92,7 +118,8 @@ impl PostgresStore {
         state: &MailboxRestore,
     ) -> Result<()> {
         let node = self.inner.node;
-        let modseq = in_tx!(self, |tx| restore_state(&tx, node, account, mailbox, state).await?)?;
+        let modseq = in_tx!(self, |tx| restore_state(&tx, node, account, mailbox, state)
+            .await?)?;
         self.publish_mailbox(account, mailbox, modseq);
         Ok(())
     }
@@ -108,10 +135,23 @@ async fn restore_state(
     let mut row = super::mailboxes::load_mailbox(tx, account, mailbox, true).await?;
     // Never lower a counter: UIDs are not reused and MODSEQs never go back.
     row.uid_next = row.uid_next.max(i64::from(state.uid_next));
-    row.highest_modseq = row.highest_modseq.max(i64::try_from(state.highest_modseq.0).unwrap_or(i64::MAX));
-    row.recent_floor = row.recent_floor.max(i64::from(state.recent_floor)).min(row.uid_next - 1);
-    let uids: Vec<i64> = state.expunged.iter().map(|(u, _)| i64::from(u.get())).collect();
-    let modseqs: Vec<i64> = state.expunged.iter().map(|(_, m)| i64::try_from(m.0).unwrap_or(i64::MAX)).collect();
+    row.highest_modseq = row
+        .highest_modseq
+        .max(i64::try_from(state.highest_modseq.0).unwrap_or(i64::MAX));
+    row.recent_floor = row
+        .recent_floor
+        .max(i64::from(state.recent_floor))
+        .min(row.uid_next - 1);
+    let uids: Vec<i64> = state
+        .expunged
+        .iter()
+        .map(|(u, _)| i64::from(u.get()))
+        .collect();
+    let modseqs: Vec<i64> = state
+        .expunged
+        .iter()
+        .map(|(_, m)| i64::try_from(m.0).unwrap_or(i64::MAX))
+        .collect();
     tx.execute(
         "INSERT INTO expunged (account_id, mailbox_id, uid, modseq)
          SELECT $1, $2, u.uid, u.modseq FROM unnest($3::bigint[], $4::bigint[]) AS u(uid, modseq)
@@ -121,6 +161,15 @@ async fn restore_state(
     .await?;
     row.save(tx, account).await?;
     let modseq = row.highest_modseq as u64;
-    super::notify(tx, node, &Change::Mailbox { account, mailbox, modseq: ModSeq(modseq) }).await?;
+    super::notify(
+        tx,
+        node,
+        &Change::Mailbox {
+            account,
+            mailbox,
+            modseq: ModSeq(modseq),
+        },
+    )
+    .await?;
     Ok(modseq)
 }

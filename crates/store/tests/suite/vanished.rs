@@ -10,7 +10,9 @@ pub async fn vanished_since(s: &dyn Store) {
     let before = s.highest_modseq(a, i).await.unwrap();
     assert!(s.vanished(a, i, ModSeq(0)).await.unwrap().is_empty());
     let deleted = flags(Flags::DELETED, &[]);
-    s.store_flags(a, i, &uids(&[2, 4]), FlagOp::Add, &deleted, None).await.unwrap();
+    s.store_flags(a, i, &uids(&[2, 4]), FlagOp::Add, &deleted, None)
+        .await
+        .unwrap();
     s.expunge(a, i, Some(&uids(&[2]))).await.unwrap();
     let middle = s.highest_modseq(a, i).await.unwrap();
     s.expunge(a, i, None).await.unwrap();
@@ -20,9 +22,17 @@ pub async fn vanished_since(s: &dyn Store) {
     assert_eq!(s.vanished(a, i, middle).await.unwrap(), uids(&[4]));
     assert!(s.vanished(a, i, after).await.unwrap().is_empty());
     // MOVE logs the source's expunge too (RFC 6851 §3.3).
-    let arch = s.mailbox(a, "Archive").await.unwrap().expect("Archive exists").id;
+    let arch = s
+        .mailbox(a, "Archive")
+        .await
+        .unwrap()
+        .expect("Archive exists")
+        .id;
     s.move_messages(a, i, &uids(&[5]), arch).await.unwrap();
     assert_eq!(s.vanished(a, i, after).await.unwrap(), uids(&[5]));
     // Agrees with delta.
-    assert_eq!(s.delta(a, i, before).await.unwrap().expunged, s.vanished(a, i, before).await.unwrap());
+    assert_eq!(
+        s.delta(a, i, before).await.unwrap().expunged,
+        s.vanished(a, i, before).await.unwrap()
+    );
 }
