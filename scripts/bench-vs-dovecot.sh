@@ -10,11 +10,14 @@
 # Parameters (environment):
 #   N=10000               messages in the bigbox mailbox (the issue's target is 100000)
 #   REPS=5                repetitions per bigbox operation (median reported)
+#   FILL_BATCH=500        messages per MULTIAPPEND command (RFC 3502) when filling bigbox;
+#                         1 = one pipelined APPEND per message (the fill before MULTIAPPEND)
 #   LOAD_CLIENTS=50 LOAD_SECS=30
 #   CONN_N=10000          IDLE connections to Loft
 #   CONN_N_DOVECOT=1000   IDLE connections to Dovecot (one imap process each: 10,000
-#                         processes would need ~10 GB here; the per-connection figure is
-#                         what is compared)
+#                         processes would need ~10 GB here, and Dovecot verifies argon2 on
+#                         every LOGIN, ~30/s: 10,000 take ~6 min; the per-connection
+#                         figure is what is compared, the table shows both counts)
 #   DELIVERY_CLIENTS=8 DELIVERY_SECS=10
 #   IMPORT_N=200000       messages in the generated mbox for `loft import` (if it exists)
 #   SKIP="connections import"   benchmarks to skip (bigbox load connections delivery import)
@@ -22,10 +25,12 @@
 #   RESULTS=FILE          append to this results file (to combine partial runs)
 #   NO_BUILD=1            use target/release/{loft,loft-bench} as they are
 #   KEEP_TMP=1            keep the temporary directory (logs, data) for inspection
+#   OUT_DIR=DIR           where results, tables and the chart go (default: bench/)
 set -euo pipefail
 
 N=${N:-10000}
 REPS=${REPS:-5}
+FILL_BATCH=${FILL_BATCH:-500}
 LOAD_CLIENTS=${LOAD_CLIENTS:-50}
 LOAD_SECS=${LOAD_SECS:-30}
 CONN_N=${CONN_N:-10000}
@@ -39,7 +44,7 @@ SKIP=${SKIP:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 DATE=$(date -u +%Y-%m-%dT%H%M%SZ)
-OUT_DIR="$ROOT/bench"
+OUT_DIR=${OUT_DIR:-"$ROOT/bench"}
 mkdir -p "$OUT_DIR"
 RESULTS=${RESULTS:-"$OUT_DIR/results-$DATE.json"}
 
@@ -90,8 +95,28 @@ wait_port() {
     return 1
 }
 
-# Enough descriptors for 10,000 connections on each side.
+# Enough descriptors for CONN_N connections on each side: the server and loft-bench are
+# separate processes and each holds one descriptor per connection (plus Dovecot's
+# login/auth/anvil processes, which see every connection). Raise the hard limit when
+# allowed (root), then the soft one to it; both servers inherit it.
+CONN_MAX=$((CONN_N > CONN_N_DOVECOT ? CONN_N : CONN_N_DOVECOT))
+FD_WANT=$((CONN_MAX + 1024 > 65536 ? CONN_MAX + 1024 : 65536))
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$FD_WANT" ]; then
+    ulimit -Hn "$FD_WANT" 2>/dev/null || true
+fi
 ulimit -n "$(ulimit -Hn)" || true
+if ! skip connections; then
+    if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((CONN_MAX + 100)) ]; then
+        echo "warning: open-files limit $(ulimit -n) is below $CONN_MAX connections" >&2
+    fi
+    read -r PORT_LO PORT_HI </proc/sys/net/ipv4/ip_local_port_range || true
+    if [ -n "${PORT_HI:-}" ] && [ $((PORT_HI - PORT_LO)) -lt $((CONN_MAX + 1000)) ]; then
+        echo "warning: only $((PORT_HI - PORT_LO)) ephemeral ports for $CONN_MAX connections" >&2
+    fi
+    if [ "$CONN_N_DOVECOT" -gt $(( $(cat /proc/sys/kernel/pid_max) / 2 )) ]; then
+        echo "warning: $CONN_N_DOVECOT Dovecot imap processes against pid_max $(cat /proc/sys/kernel/pid_max)" >&2
+    fi
+fi
 
 # --- Loft -----------------------------------------------------------------------------
 log "starting loft on 127.0.0.1:$L_IMAP"
@@ -214,14 +239,15 @@ dove_args=(--name dovecot --imap "127.0.0.1:$D_IMAP" --user bench --password ben
 {
     echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -m | awk '/Mem:/{print $2}') MiB RAM"
     echo "# date: $DATE; loft $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(dovecot --version)"
-    echo "# N=$N REPS=$REPS LOAD_CLIENTS=$LOAD_CLIENTS LOAD_SECS=$LOAD_SECS CONN_N=$CONN_N CONN_N_DOVECOT=$CONN_N_DOVECOT DELIVERY_CLIENTS=$DELIVERY_CLIENTS DELIVERY_SECS=$DELIVERY_SECS IMPORT_N=$IMPORT_N"
+    echo "# open files: soft $(ulimit -n), hard $(ulimit -Hn); ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range)"
+    echo "# N=$N REPS=$REPS FILL_BATCH=$FILL_BATCH LOAD_CLIENTS=$LOAD_CLIENTS LOAD_SECS=$LOAD_SECS CONN_N=$CONN_N CONN_N_DOVECOT=$CONN_N_DOVECOT DELIVERY_CLIENTS=$DELIVERY_CLIENTS DELIVERY_SECS=$DELIVERY_SECS IMPORT_N=$IMPORT_N"
 } >"$OUT_DIR/run-$DATE.txt"
 cat "$OUT_DIR/run-$DATE.txt" >&2
 
 if ! skip bigbox; then
     log "bigbox N=$N"
-    "$BENCH" --json "$RESULTS" bigbox "${loft_args[@]}" --n "$N" --reps "$REPS"
-    "$BENCH" --json "$RESULTS" bigbox "${dove_args[@]}" --n "$N" --reps "$REPS"
+    "$BENCH" --json "$RESULTS" bigbox "${loft_args[@]}" --n "$N" --reps "$REPS" --fill-batch "$FILL_BATCH"
+    "$BENCH" --json "$RESULTS" bigbox "${dove_args[@]}" --n "$N" --reps "$REPS" --fill-batch "$FILL_BATCH"
 fi
 if ! skip load; then
     log "load: $LOAD_CLIENTS clients for $LOAD_SECS s"

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod credentials;
 pub mod jwks;
 pub mod legacy;
+pub mod login_cache;
 pub mod sasl;
 pub mod throttle;
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::bail;
 
-use crate::client::{Imap, Target, quote};
+use crate::client::{AppendPlan, Imap, Target, quote};
 use crate::mailgen::{FROM_NEEDLE, Generator, RARE_WORD, Rng};
 use crate::results::{Better, Measurement, Sink};
 
@@ -16,8 +16,9 @@ pub struct BigboxOpts {
     /// Repetitions per operation (fewer when one repetition takes very long).
     pub reps: usize,
     pub mailbox: String,
-    /// APPEND commands in flight with LITERAL+.
-    pub window: usize,
+    /// How the mailbox is filled: MULTIAPPEND batches (RFC 3502) where offered, else
+    /// pipelined single APPENDs.
+    pub fill: AppendPlan,
     /// Stop repeating an operation once its samples add up to this.
     pub max_op_time: Duration,
 }
@@ -29,7 +30,7 @@ impl Default for BigboxOpts {
             seed: 1,
             reps: 5,
             mailbox: "bigbox".into(),
-            window: 32,
+            fill: AppendPlan::default(),
             max_op_time: Duration::from_secs(30),
         }
     }
@@ -63,13 +64,9 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
             let m = g.next_message();
             (m.bytes, m.flags.to_string(), m.internal_date)
         });
-        let took = c.append_all(&o.mailbox, msgs, o.window).await?;
+        let stats = c.append_all(&o.mailbox, msgs, o.fill).await?;
+        let took = stats.took;
         let rate = o.n as f64 / took.as_secs_f64();
-        let how = if c.has("LITERAL+") {
-            "pipelined LITERAL+"
-        } else {
-            "synchronizing literals"
-        };
         sink.push(
             Measurement::new(
                 "bigbox",
@@ -80,7 +77,7 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
                 Better::Higher,
                 vec![rate],
             )
-            .note(format!("{how}, {:.1} s", took.as_secs_f64())),
+            .note(format!("{}, {:.1} s", stats.describe(), took.as_secs_f64())),
         );
     } else {
         eprintln!(

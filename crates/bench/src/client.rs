@@ -130,6 +130,9 @@ impl Reply {
     }
 }
 
+/// The read buffer of a connection that moves bulk data (FETCH 1:*, bodies).
+pub const BULK_READ_BUFFER: usize = 64 * 1024;
+
 pub struct Imap {
     r: BufReader<ReadHalf<Box<dyn Stream>>>,
     w: WriteHalf<Box<dyn Stream>>,
@@ -141,10 +144,16 @@ pub struct Imap {
 impl Imap {
     /// Connect and read the greeting (RFC 9051 §7.1.1). Does not log in.
     pub async fn connect(addr: &str, tls: bool) -> anyhow::Result<Imap> {
+        Imap::connect_buffered(addr, tls, BULK_READ_BUFFER).await
+    }
+
+    /// `connect` with a read buffer of `capacity` bytes (small for thousands of idle
+    /// connections, large for bulk FETCH).
+    pub async fn connect_buffered(addr: &str, tls: bool, capacity: usize) -> anyhow::Result<Imap> {
         let stream = connect(addr, tls).await?;
         let (r, w) = tokio::io::split(stream);
         let mut c = Imap {
-            r: BufReader::with_capacity(64 * 1024, r),
+            r: BufReader::with_capacity(capacity, r),
             w,
             tag: 0,
             caps: HashSet::new(),
@@ -164,7 +173,12 @@ impl Imap {
 
     /// Connect, LOGIN and learn the capabilities.
     pub async fn login(t: &Target) -> anyhow::Result<Imap> {
-        let mut c = Imap::connect(&t.addr, t.tls).await?;
+        Imap::login_buffered(t, BULK_READ_BUFFER).await
+    }
+
+    /// `login` with a read buffer of `capacity` bytes.
+    pub async fn login_buffered(t: &Target, capacity: usize) -> anyhow::Result<Imap> {
+        let mut c = Imap::connect_buffered(&t.addr, t.tls, capacity).await?;
         let r = c
             .run(
                 &format!("LOGIN {} {}", quote(&t.user), quote(&t.password)),
@@ -278,37 +292,76 @@ impl Imap {
         Ok(r)
     }
 
-    /// APPEND many messages. With LITERAL+ (RFC 7888) up to `window` commands are in
-    /// flight; without it each literal waits for the server's continuation (RFC 9051 §7.5).
-    /// Returns the time spent.
+    /// The server's APPENDLIMIT (RFC 7889 §2), when it advertises a number.
+    pub fn append_limit(&self) -> Option<u64> {
+        self.caps
+            .iter()
+            .find_map(|c| c.strip_prefix("APPENDLIMIT=")?.parse().ok())
+    }
+
+    /// APPEND many messages, returning how it went. With MULTIAPPEND (RFC 3502) up to
+    /// `plan.batch` messages (and `plan.batch_bytes` of literals) go in one command, which
+    /// the server stores as one unit (RFC 3502 §6.3.11: all or nothing), so a durable
+    /// server pays one commit per batch instead of one per message; without it each
+    /// message is its own APPEND. With LITERAL+ (RFC 7888) up to `plan.window` commands
+    /// are in flight; without it each literal waits for the server's continuation request
+    /// (RFC 9051 §7.5).
     pub async fn append_all<I>(
         &mut self,
         mailbox: &str,
         messages: I,
-        window: usize,
-    ) -> anyhow::Result<Duration>
+        plan: AppendPlan,
+    ) -> anyhow::Result<AppendStats>
     where
         I: IntoIterator<Item = (Vec<u8>, String, String)>,
     {
         let start = Instant::now();
         let plus = self.has("LITERAL+");
+        let multi = self.has("MULTIAPPEND") && plan.batch > 1;
+        let max_count = if multi { plan.batch } else { 1 };
+        // RFC 7889 limits each message; a server may also hold a whole command in memory,
+        // so one command's literals stay within the same bound.
+        let max_bytes = match self.append_limit() {
+            Some(limit) => plan.batch_bytes.min(limit.try_into().unwrap_or(usize::MAX)),
+            None => plan.batch_bytes,
+        };
+        let window = if multi {
+            plan.window.max(1)
+        } else {
+            plan.single_window.max(1)
+        };
+        let mut stats = AppendStats {
+            took: Duration::ZERO,
+            messages: 0,
+            commands: 0,
+            multiappend: multi,
+            literal_plus: plus,
+            batch: max_count,
+            batch_bytes: max_bytes,
+            window: if plus { window } else { 1 },
+        };
         let mut pending: std::collections::VecDeque<String> = Default::default();
         let mut out = Vec::with_capacity(256 * 1024);
-        for (bytes, flags, date) in messages {
+        let mut batch: Vec<(Vec<u8>, String, String)> = Vec::new();
+        let mut batch_len = 0usize;
+        let mut messages = messages.into_iter().peekable();
+        while let Some(m) = messages.next() {
+            batch_len += m.0.len();
+            batch.push(m);
+            let full = batch.len() >= max_count
+                || messages
+                    .peek()
+                    .is_none_or(|next| batch_len + next.0.len() > max_bytes);
+            if !full {
+                continue;
+            }
+            stats.messages += batch.len() as u64;
+            stats.commands += 1;
             let tag = self.next_tag();
             if plus {
-                out.extend_from_slice(
-                    format!(
-                        "{tag} APPEND {} ({flags}) {date} {{{}+}}\r\n",
-                        quote(mailbox),
-                        bytes.len()
-                    )
-                    .as_bytes(),
-                );
-                out.extend_from_slice(&bytes);
-                out.extend_from_slice(b"\r\n");
+                append_command(&mut out, &tag, mailbox, &batch);
                 pending.push_back(tag);
-                if pending.len() >= window.max(1) {
+                if pending.len() >= window {
                     self.w.write_all(&out).await?;
                     self.w.flush().await?;
                     out.clear();
@@ -319,26 +372,10 @@ impl Imap {
                     }
                 }
             } else {
-                let head = format!(
-                    "{tag} APPEND {} ({flags}) {date} {{{}}}\r\n",
-                    quote(mailbox),
-                    bytes.len()
-                );
-                self.w.write_all(head.as_bytes()).await?;
-                self.w.flush().await?;
-                let mut buf = Vec::new();
-                self.read_response(&mut buf).await?;
-                if !buf.starts_with(b"+") {
-                    bail!(
-                        "APPEND refused: {}",
-                        String::from_utf8_lossy(&buf).trim_end()
-                    );
-                }
-                self.w.write_all(&bytes).await?;
-                self.w.write_all(b"\r\n").await?;
-                self.w.flush().await?;
-                self.expect_ok(&tag, "APPEND").await?;
+                self.append_synchronizing(&tag, mailbox, &batch).await?;
             }
+            batch.clear();
+            batch_len = 0;
         }
         if !out.is_empty() {
             self.w.write_all(&out).await?;
@@ -347,7 +384,42 @@ impl Imap {
         while let Some(t) = pending.pop_front() {
             self.expect_ok(&t, "APPEND").await?;
         }
-        Ok(start.elapsed())
+        stats.took = start.elapsed();
+        Ok(stats)
+    }
+
+    /// One (MULTI)APPEND with synchronizing literals: each literal is sent after the
+    /// server's `+` (RFC 9051 §7.5); a tagged NO/BAD instead ends the command.
+    async fn append_synchronizing(
+        &mut self,
+        tag: &str,
+        mailbox: &str,
+        batch: &[(Vec<u8>, String, String)],
+    ) -> anyhow::Result<()> {
+        let mut head = format!("{tag} APPEND {}", quote(mailbox));
+        let mut buf = Vec::new();
+        for (bytes, flags, date) in batch {
+            head.push_str(&format!(" ({flags}) {date} {{{}}}\r\n", bytes.len()));
+            self.w.write_all(head.as_bytes()).await?;
+            self.w.flush().await?;
+            head.clear();
+            loop {
+                self.read_response(&mut buf).await?;
+                if buf.starts_with(b"+") {
+                    break;
+                }
+                if buf.starts_with(tag.as_bytes()) {
+                    bail!(
+                        "APPEND refused: {}",
+                        String::from_utf8_lossy(&buf).trim_end()
+                    );
+                }
+            }
+            self.w.write_all(bytes).await?;
+        }
+        self.w.write_all(b"\r\n").await?;
+        self.w.flush().await?;
+        self.expect_ok(tag, "APPEND").await
     }
 
     async fn expect_ok(&mut self, tag: &str, what: &str) -> anyhow::Result<()> {
@@ -387,6 +459,96 @@ impl Imap {
     pub async fn logout(mut self) {
         let _ = self.run("LOGOUT", false).await;
     }
+}
+
+/// How `Imap::append_all` sends messages.
+#[derive(Debug, Clone, Copy)]
+pub struct AppendPlan {
+    /// Messages per MULTIAPPEND command (RFC 3502); 1: one APPEND per message.
+    pub batch: usize,
+    /// Literal bytes per MULTIAPPEND command at most (a single bigger message goes alone).
+    pub batch_bytes: usize,
+    /// MULTIAPPEND commands in flight with LITERAL+ (2: the next batch is sent while the
+    /// server stores the previous one).
+    pub window: usize,
+    /// APPEND commands in flight with LITERAL+ when each message is its own command (no
+    /// MULTIAPPEND, or `batch` 1).
+    pub single_window: usize,
+}
+
+impl AppendPlan {
+    /// One APPEND per message, `window` of them in flight with LITERAL+.
+    pub fn single(window: usize) -> AppendPlan {
+        AppendPlan {
+            batch: 1,
+            single_window: window,
+            ..AppendPlan::default()
+        }
+    }
+}
+
+impl Default for AppendPlan {
+    fn default() -> AppendPlan {
+        AppendPlan {
+            batch: 500,
+            batch_bytes: 8 * 1024 * 1024,
+            window: 2,
+            single_window: 32,
+        }
+    }
+}
+
+/// How an `append_all` went.
+#[derive(Debug, Clone)]
+pub struct AppendStats {
+    pub took: Duration,
+    pub messages: u64,
+    pub commands: u64,
+    /// Whether MULTIAPPEND batches were used.
+    pub multiappend: bool,
+    pub literal_plus: bool,
+    /// The bounds used: messages and literal bytes per command, commands in flight.
+    pub batch: usize,
+    pub batch_bytes: usize,
+    pub window: usize,
+}
+
+impl AppendStats {
+    /// E.g. "MULTIAPPEND, 200 commands of <= 500 msgs / 8192 KiB, 2 in flight, LITERAL+".
+    pub fn describe(&self) -> String {
+        let literals = if self.literal_plus {
+            format!("{} in flight, LITERAL+", self.window)
+        } else {
+            "synchronizing literals".to_string()
+        };
+        if self.multiappend {
+            format!(
+                "MULTIAPPEND, {} commands of <= {} msgs / {} KiB, {literals}",
+                self.commands,
+                self.batch,
+                self.batch_bytes / 1024
+            )
+        } else {
+            format!("single APPENDs, {literals}")
+        }
+    }
+}
+
+/// `tag APPEND "mailbox" (flags) date {n+}\r\n<bytes> (flags) date {n+}\r\n<bytes>\r\n`:
+/// one command with non-synchronizing literals (RFC 7888), several messages with
+/// MULTIAPPEND (RFC 3502 §6.3.11 `append = "APPEND" SP mailbox 1*append-message`).
+fn append_command(
+    out: &mut Vec<u8>,
+    tag: &str,
+    mailbox: &str,
+    batch: &[(Vec<u8>, String, String)],
+) {
+    out.extend_from_slice(format!("{tag} APPEND {}", quote(mailbox)).as_bytes());
+    for (bytes, flags, date) in batch {
+        out.extend_from_slice(format!(" ({flags}) {date} {{{}+}}\r\n", bytes.len()).as_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out.extend_from_slice(b"\r\n");
 }
 
 /// `{n}\r\n` or `{n+}\r\n` at the end of a line: the length of the literal that follows.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Barrier;
 
-use crate::client::{Imap, Target, quote};
+use crate::client::{AppendPlan, Imap, Target, quote};
 use crate::mailgen::{Generator, Rng};
 use crate::results::{Better, Measurement, Sink};
 
@@ -127,7 +127,7 @@ async fn setup(i: usize, t: &Target, o: &LoadOpts) -> anyhow::Result<(Imap, Stri
             (m.bytes, m.flags.to_string(), m.internal_date)
         })
         .collect();
-    c.append_all(&mailbox, msgs, 16).await?;
+    c.append_all(&mailbox, msgs, AppendPlan::default()).await?;
     let exists = c.ok(&format!("SELECT {q}")).await?.exists().unwrap_or(0) as u64;
     Ok((c, mailbox, exists))
 }
@@ -194,8 +194,12 @@ async fn client(
             65..=74 => {
                 let m = g.next_message();
                 let s = Instant::now();
-                c.append_all(&mailbox, [(m.bytes, String::new(), m.internal_date)], 1)
-                    .await?;
+                c.append_all(
+                    &mailbox,
+                    [(m.bytes, String::new(), m.internal_date)],
+                    AppendPlan::single(1),
+                )
+                .await?;
                 record(&mut res, s, true);
                 exists += 1;
             }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use loft_bench::client::AppendPlan;
 use loft_bench::results::{self, Sink};
 use loft_bench::{Target, bigbox, connections, delivery, import, load};
 
@@ -65,6 +66,18 @@ enum Command {
         reps: usize,
         #[arg(long, default_value = "bigbox")]
         mailbox: String,
+        /// Messages per MULTIAPPEND command when filling (RFC 3502; used only when the
+        /// server advertises MULTIAPPEND). 1: one APPEND per message.
+        #[arg(long, default_value_t = 500)]
+        fill_batch: usize,
+        /// Literal bytes per MULTIAPPEND command at most, in KiB (also bounded by the
+        /// server's APPENDLIMIT).
+        #[arg(long, default_value_t = 8192)]
+        fill_batch_kib: usize,
+        /// APPEND commands in flight with LITERAL+ (default: 2 with MULTIAPPEND batches,
+        /// 32 with single APPENDs).
+        #[arg(long)]
+        fill_window: Option<usize>,
     },
     /// N concurrent clients with a realistic command mix for a fixed time.
     Load {
@@ -165,12 +178,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             reps,
             mailbox,
+            fill_batch,
+            fill_batch_kib,
+            fill_window,
         } => {
+            let batch = fill_batch.max(1);
             let o = bigbox::BigboxOpts {
                 n,
                 seed,
                 reps,
                 mailbox,
+                fill: AppendPlan {
+                    batch,
+                    batch_bytes: fill_batch_kib.max(1).saturating_mul(1024),
+                    window: fill_window.unwrap_or(2),
+                    single_window: fill_window.unwrap_or(32),
+                },
                 ..Default::default()
             };
             bigbox::run(&server.target(), &o, &mut sink).await

@@ -180,7 +180,12 @@ pub struct Row {
     pub bench: String,
     pub op: String,
     pub unit: String,
+    /// The size parameter of `a`'s measurement (of `b`'s when `a` has none).
     pub n: u64,
+    /// The size parameter of `b`'s measurement: it may differ (e.g. 10,000 IDLE
+    /// connections to Loft, 1,000 to Dovecot, whose one process per connection would not
+    /// fit 10,000 here); per-connection figures still compare.
+    pub n_b: u64,
     pub a: Option<f64>,
     pub b: Option<f64>,
     pub better: Better,
@@ -210,8 +215,12 @@ pub fn compare(all: &[Measurement], a: &str, b: &str) -> Vec<Row> {
             let better = proto.map(|m| m.better).unwrap_or(Better::Lower);
             let av = ma.map(|m| m.value).filter(|v| v.is_finite());
             let bv = mb.map(|m| m.value).filter(|v| v.is_finite());
+            let n = proto.map(|m| m.n).unwrap_or(0);
+            let n_b = mb.map(|m| m.n).unwrap_or(n);
+            // A count of what was asked for ("conns") only compares at the same N.
+            let comparable = n == n_b || proto.is_none_or(|m| m.unit != "conns");
             let advantage = match (av, bv) {
-                (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(match better {
+                (Some(x), Some(y)) if comparable && x > 0.0 && y > 0.0 => Some(match better {
                     Better::Lower => y / x,
                     Better::Higher => x / y,
                 }),
@@ -227,7 +236,8 @@ pub fn compare(all: &[Measurement], a: &str, b: &str) -> Vec<Row> {
             };
             Row {
                 unit: proto.map(|m| m.unit.clone()).unwrap_or_default(),
-                n: proto.map(|m| m.n).unwrap_or(0),
+                n,
+                n_b,
                 bench,
                 op,
                 a: av,
@@ -248,11 +258,16 @@ pub fn table(rows: &[Row], a: &str, b: &str) -> String {
     s.push_str("|---|---|---:|---|---:|---:|---:|---|---|\n");
     for r in rows {
         let f = |v: Option<f64>| v.map(fmt_value).unwrap_or_else(|| "n/a".into());
+        let n = if r.n == r.n_b {
+            r.n.to_string()
+        } else {
+            format!("{} / {}", r.n, r.n_b)
+        };
         s.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.bench,
             r.op,
-            r.n,
+            n,
             r.unit,
             f(r.a),
             f(r.b),
@@ -414,6 +429,7 @@ mod tests {
         ];
         let rows = compare(&all, "loft", "dovecot");
         assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].n, rows[0].n_b), (10, 10));
         assert_eq!(rows[0].advantage, Some(2.0));
         assert_eq!(rows[0].met, Some(true));
         assert_eq!(rows[1].met, Some(false));
@@ -421,6 +437,29 @@ mod tests {
         assert!(t.contains("| bigbox | SELECT |"));
         let svg = svg(&rows, "loft", "dovecot", "t");
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn connections_at_different_counts() {
+        let m = |op: &str, server: &str, n: u64, unit: &str, v: f64| {
+            Measurement::new("connections", op, server, n, unit, Better::Lower, vec![v])
+        };
+        let all = vec![
+            m("IDLE connections held", "loft", 10_000, "conns", 10_000.0),
+            m("IDLE connections held", "dovecot", 1_000, "conns", 1_000.0),
+            m("memory/conn (RSS)", "loft", 10_000, "KiB", 10.0),
+            m("memory/conn (RSS)", "dovecot", 1_000, "KiB", 500.0),
+        ];
+        let rows = compare(&all, "loft", "dovecot");
+        // Held counts of different asks are not a ratio; memory per connection is.
+        assert_eq!(rows[0].advantage, None);
+        assert_eq!(rows[1].advantage, Some(50.0));
+        assert_eq!(rows[1].met, Some(true));
+        let t = table(&rows, "loft", "dovecot");
+        assert!(
+            t.contains("| connections | memory/conn (RSS) | 10000 / 1000 | KiB |"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -40,6 +40,13 @@ async fn every_benchmark_runs_once_on_a_small_n() {
     ] {
         assert!(ops.contains(&op), "{op} missing from {ops:?}");
     }
+    // The fill uses MULTIAPPEND (RFC 3502) where the server offers it, as Loft does.
+    let fill = sink
+        .all
+        .iter()
+        .find(|m| m.op == "fill (APPEND)")
+        .expect("fill");
+    assert!(fill.note.starts_with("MULTIAPPEND"), "{}", fill.note);
 
     let o = load::LoadOpts {
         clients: 5,

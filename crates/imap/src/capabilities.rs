@@ -56,6 +56,9 @@ const COMMON: &[&str] = &[
     "NOTIFY",
     // RFC 7377 (ESEARCH IN (...)).
     "MULTISEARCH",
+    // RFC 5267 §4: SEARCH/SORT RETURN (CONTEXT UPDATE), ADDTO/REMOVEFROM, CANCELUPDATE.
+    "CONTEXT=SEARCH",
+    "CONTEXT=SORT",
 ];
 
 /// The capability names for this connection now.

@@ -97,6 +97,8 @@ pub struct Security {
     pub limits: Arc<ConnectionLimits>,
     /// Iteration count for SCRAM keys derived at login (imported users get keys then).
     pub scram_iterations: u32,
+    /// Recently verified password logins (`[auth] login_cache_secs`).
+    pub login_cache: Arc<loft_auth::login_cache::LoginCache>,
 }
 
 impl Default for Security {
@@ -106,6 +108,9 @@ impl Default for Security {
             audit: Arc::new(NullSink),
             limits: Arc::new(ConnectionLimits::new(LimitsConfig::default())),
             scram_iterations: loft_auth::credentials::DEFAULT_SCRAM_ITERATIONS,
+            login_cache: Arc::new(loft_auth::login_cache::LoginCache::new(
+                loft_auth::login_cache::DEFAULT_TTL,
+            )),
         }
     }
 }
@@ -116,6 +121,7 @@ impl std::fmt::Debug for Security {
             .field("throttle", self.throttle.config())
             .field("audit", &self.audit)
             .field("limits", &self.limits.config)
+            .field("login_cache", &self.login_cache)
             .finish()
     }
 }

@@ -5,6 +5,7 @@ pub mod capabilities;
 pub mod cmd;
 pub mod compress;
 pub mod config;
+pub mod context_update;
 pub mod notify;
 pub mod objectid;
 pub mod selected;

@@ -3,10 +3,14 @@
 //! allows (RFC 9051 §7.5.1: no EXPUNGE during FETCH, STORE, SEARCH).
 //!
 //! Memory: one 16-byte `Entry` per message (UID, modseq, system flags, an index into a
-//! table of distinct keyword sets), so a 1,000,000-message mailbox costs ~16 MB per session.
+//! table of distinct keyword sets), kept in chunks shared by `Arc` with every other session
+//! on the mailbox and with the kept base view (entries.rs, shared.rs): a session pays for
+//! the chunks it changed, not for the mailbox. \Recent is not in the entries but in the
+//! UID ranges this session claimed, so claiming it copies nothing.
 //! Sequence number `n` is `entries[n - 1]`; an expunge learned while the client may not be
 //! told (`allow_expunge == false`) only marks its entry, so the client's numbering stays.
 
+mod entries;
 pub mod search_eval;
 pub mod sets;
 mod shared;
@@ -23,12 +27,14 @@ use loft_store::{
 
 use crate::cmd::CmdError;
 use crate::session::Enabled;
+use entries::Entries;
 
 pub struct Selected {
     pub mailbox: Mailbox,
     pub is_read_only: bool,
-    entries: Vec<Entry>,
-    keyword_sets: KeywordSets,
+    entries: Entries,
+    /// Shared with the kept base view and other sessions until one interns a new set.
+    keyword_sets: Arc<KeywordSets>,
     /// The modseq up to which the view reflects the store (`delta(since)` starts here).
     highest_modseq: ModSeq,
     /// The mailbox's UIDNEXT as last known (`*` in a UID set of an empty mailbox).
@@ -37,8 +43,11 @@ pub struct Selected {
     keywords: Vec<String>,
     /// Messages with \Recent for this session (RFC 3501 §2.3.2).
     recent_count: u32,
-    /// UID ranges `(low, high]` this session claimed with `Store::claim_recent`; messages
-    /// learned later inside them are \Recent for this session.
+    /// UID ranges `(low, high]` this session claimed with `Store::claim_recent`: exactly
+    /// the messages that are \Recent for this session. (EXAMINE claims nothing; its one
+    /// range starts below the last `status.recent` messages and has no upper end, RFC 3501
+    /// §6.3.2.) A message's membership never changes: later claims start above every UID
+    /// claimed before (the store's recent floor only grows).
     recent_claims: Vec<(u32, u32)>,
     /// Entries marked expunged and not yet announced.
     pending_expunges: u32,
@@ -48,6 +57,11 @@ pub struct Selected {
     expunge_floor: Option<ModSeq>,
     /// RFC 5182 SEARCHRES `$`: UIDs, ascending. Expunged UIDs drop out as they are learned.
     saved_search: Vec<u32>,
+    /// Built by `open` from a delta or snapshot read just now: the sync that follows the
+    /// SELECT command has nothing to learn and is skipped (one store round trip less).
+    is_fresh: bool,
+    /// RFC 5267 §4.3 searches with UPDATE; they end with the selection.
+    pub(crate) contexts: crate::context_update::UpdateContexts,
 }
 
 /// One message of the view as a command sees it.
@@ -91,27 +105,25 @@ impl Selected {
             messages,
             keywords,
         } = snapshot;
-        let mut sel = Selected {
+        let claim = recent.unwrap_or_else(|| {
+            // The last `status.recent` messages, and every message learned later.
+            let floor = messages.len().saturating_sub(status.recent as usize);
+            let low = floor
+                .checked_sub(1)
+                .and_then(|i| messages.get(i))
+                .map_or(0, |m| m.uid.get());
+            (low, u32::MAX)
+        });
+        let mut sel = Selected::new(
             mailbox,
             is_read_only,
-            entries: Vec::with_capacity(messages.len()),
-            keyword_sets: KeywordSets::default(),
-            highest_modseq: status.highest_modseq,
-            uid_next: status.uid_next,
+            status.highest_modseq,
+            status.uid_next,
             keywords,
-            recent_count: 0,
-            recent_claims: recent.into_iter().collect(),
-            pending_expunges: 0,
-            expunge_floor: None,
-            saved_search: Vec::new(),
-        };
-        let unclaimed_floor = messages.len().saturating_sub(status.recent as usize);
-        for (i, m) in messages.iter().enumerate() {
-            let is_recent = match recent {
-                Some(_) => sel.is_claimed_recent(m.uid.get()),
-                None => i >= unclaimed_floor,
-            };
-            sel.push(m, is_recent)?;
+            claim,
+        );
+        for m in &messages {
+            sel.push(m)?;
         }
         if let Some(last) = sel.entries.last() {
             sel.uid_next = sel.uid_next.max(last.uid.saturating_add(1));
@@ -119,9 +131,10 @@ impl Selected {
         Ok(sel)
     }
 
-    /// Build the view for SELECT (claiming \Recent) or EXAMINE. A large mailbox selected
-    /// before is built from the kept base view plus the store's delta since (shared.rs:
-    /// no full read of the mailbox); otherwise from a full snapshot, which is then kept.
+    /// Build the view for SELECT (claiming \Recent) or EXAMINE. A mailbox selected before
+    /// is built from the kept base view plus the store's delta since (shared.rs: no full
+    /// read of the mailbox, and the entries are shared, not copied); otherwise from a full
+    /// snapshot, which is then kept.
     pub async fn open(
         store: &Arc<dyn Store>,
         account: AccountId,
@@ -131,47 +144,55 @@ impl Selected {
         let uid_validity = mailbox.uid_validity.get();
         // EXAMINE shows the last `status.recent` messages as \Recent (RFC 3501 §6.3.2), a
         // count only the snapshot has: it always takes the full path.
-        if !is_read_only && let Some(base) = shared::get(store, mailbox.id, uid_validity) {
+        if !is_read_only
+            && let Some(kept) = shared::get(store.as_ref(), account, mailbox.id, uid_validity)
+        {
+            let base = &kept.view;
             let delta = store
                 .delta(account, mailbox.id, base.highest_modseq)
                 .await?;
-            let recent = store.claim_recent(account, mailbox.id).await?;
-            let (entries, keyword_sets, uid_next) = shared::apply(&base, &delta)?;
+            let (entries, keyword_sets, uid_next) = shared::apply(base, &delta)?;
             let highest_modseq = base.highest_modseq.max(delta.highest_modseq);
+            // RFC 3501 §2.3.2: \Recent goes to the one session that claims a message first.
+            // When a session of this process already claimed every UID in the view, the
+            // store's recent floor (which only grows) is at or above them and a claim would
+            // return an empty range: skip that write. A message that arrives later is
+            // above this session's claims, so the next sync claims it.
+            let last_uid = entries.last().map_or(0, |e| e.uid);
+            let recent = if last_uid <= kept.claimed_up_to {
+                (kept.claimed_up_to, kept.claimed_up_to)
+            } else {
+                store.claim_recent(account, mailbox.id).await?
+            };
             if highest_modseq != base.highest_modseq {
                 shared::put(
                     store,
+                    account,
                     mailbox.id,
                     uid_validity,
                     highest_modseq,
                     uid_next,
                     &entries,
                     &keyword_sets,
+                    recent.1,
                 );
+            } else if recent.1 > kept.claimed_up_to {
+                shared::note_claim(store.as_ref(), account, mailbox.id, uid_validity, recent.1);
             }
-            let mut sel = Selected {
+            let mut sel = Selected::new(
                 mailbox,
                 is_read_only,
-                entries,
-                keyword_sets,
                 highest_modseq,
                 uid_next,
-                keywords: delta.keywords,
-                recent_count: 0,
-                recent_claims: vec![recent],
-                pending_expunges: 0,
-                expunge_floor: None,
-                saved_search: Vec::new(),
-            };
-            // Only UIDs above the claim's low end can be \Recent for this session.
-            let start = sel.entries.partition_point(|e| e.uid <= recent.0);
-            for i in start..sel.entries.len() {
-                let e = sel.entries[i];
-                if sel.is_claimed_recent(e.uid) {
-                    sel.entries[i].set(e.bits() | BIT_RECENT, e.keyword_set());
-                    sel.recent_count += 1;
-                }
-            }
+                delta.keywords,
+                recent,
+            );
+            // Claimed UIDs are a range: two binary searches count them.
+            sel.recent_count = (entries.partition_point(|e| e.uid <= recent.1)
+                - entries.partition_point(|e| e.uid <= recent.0))
+                as u32;
+            sel.entries = entries;
+            sel.keyword_sets = keyword_sets;
             return Ok(sel);
         }
         let snapshot = store.snapshot(account, mailbox.id).await?;
@@ -184,12 +205,14 @@ impl Selected {
         let sel = Selected::from_snapshot(snapshot, is_read_only, recent)?;
         shared::put(
             store,
+            account,
             sel.mailbox.id,
             uid_validity,
             sel.highest_modseq,
             sel.uid_next,
             &sel.entries,
             &sel.keyword_sets,
+            recent.map_or(0, |r| r.1),
         );
         Ok(sel)
     }
@@ -206,6 +229,9 @@ impl Selected {
         enabled: &Enabled,
         allow_expunge: bool,
     ) -> Result<(), StoreError> {
+        if std::mem::take(&mut self.is_fresh) {
+            return Ok(());
+        }
         let delta = store
             .delta(account, self.mailbox.id, self.highest_modseq)
             .await?;
@@ -224,15 +250,10 @@ impl Selected {
             let needs_claim = new.iter().any(|m| m.uid.get() > claimed_up_to);
             if needs_claim && !self.is_read_only {
                 let range = store.claim_recent(account, self.mailbox.id).await?;
-                self.recent_claims.push(range);
+                self.add_claim(range);
             }
             for m in &new {
-                let is_recent = if self.is_read_only {
-                    true
-                } else {
-                    self.is_claimed_recent(m.uid.get())
-                };
-                self.push(m, is_recent)?;
+                self.push(m)?;
             }
             if let Some(last) = self.entries.last() {
                 self.uid_next = self.uid_next.max(last.uid.saturating_add(1));
@@ -243,6 +264,9 @@ impl Selected {
             }
         }
         self.highest_modseq = self.highest_modseq.max(delta.highest_modseq);
+        if !delta.changed.is_empty() || !delta.expunged.is_empty() {
+            self.share_with_kept(store, account);
+        }
         // RFC 7162 §3.2: MODSEQ values were sent while expunges (with higher mod-sequences)
         // wait; a HIGHESTMODSEQ below those expunges keeps a client that resyncs from the
         // largest MODSEQ it saw from skipping them.
@@ -281,7 +305,7 @@ impl Selected {
     /// Whether a UID is in the view (announced to the client, expunged-but-unannounced
     /// included).
     pub fn contains_uid(&self, uid: u32) -> bool {
-        self.entries.binary_search_by_key(&uid, |e| e.uid).is_ok()
+        self.entries.binary_search_uid(uid).is_ok()
     }
     /// Keywords of the mailbox (the FLAGS response).
     pub fn keywords(&self) -> &[String] {
@@ -302,7 +326,7 @@ impl Selected {
                 bits: e.bits() & SYSTEM_FLAGS,
                 keywords: self.keyword_sets.get(e.keyword_set()).to_vec(),
             },
-            is_recent: e.bits() & BIT_RECENT != 0,
+            is_recent: self.is_claimed_recent(e.uid),
             is_expunged: e.bits() & BIT_EXPUNGED != 0,
         })
     }
@@ -326,7 +350,7 @@ impl Selected {
     /// below index `entries` with it directly.
     pub fn index_of(&self, uid: Uid) -> Option<u32> {
         self.entries
-            .binary_search_by_key(&uid.get(), |e| e.uid)
+            .binary_search_uid(uid.get())
             .ok()
             .map(|i| i as u32)
     }
@@ -338,7 +362,7 @@ impl Selected {
             uid: e.uid,
             bits: e.bits() & SYSTEM_FLAGS,
             keywords: self.keyword_sets.get(e.keyword_set()),
-            is_recent: e.bits() & BIT_RECENT != 0,
+            is_recent: self.is_claimed_recent(e.uid),
             is_expunged: e.bits() & BIT_EXPUNGED != 0,
             modseq: e.modseq,
         })
@@ -431,13 +455,35 @@ impl Selected {
             let Some(i) = self.index_of(m.uid) else {
                 continue;
             };
-            let set = self.keyword_sets.intern(&m.flags.keywords)?;
-            let e = &mut self.entries[i as usize];
-            let keep = e.bits() & (BIT_RECENT | BIT_EXPUNGED);
-            e.set(keep | (m.flags.bits & SYSTEM_FLAGS), set);
-            e.modseq = e.modseq.max(m.modseq.0);
+            let set = intern(&mut self.keyword_sets, &m.flags.keywords)?;
+            let Some(&old) = self.entries.get(i as usize) else {
+                continue;
+            };
+            let mut e = old;
+            e.set(
+                (old.bits() & BIT_EXPUNGED) | (m.flags.bits & SYSTEM_FLAGS),
+                set,
+            );
+            e.modseq = old.modseq.max(m.modseq.0);
+            // Only a real change copies the (possibly shared) chunk.
+            if e != old
+                && let Some(slot) = self.entries.get_mut(i as usize)
+            {
+                *slot = e;
+            }
         }
         Ok(())
+    }
+
+    /// After `update_flags` with everything this session's own write changed at `modseq`
+    /// (STORE): when `modseq` is the view's HIGHESTMODSEQ + 1, nothing else changed the
+    /// mailbox in between (a mailbox's mod-sequences are allocated in commit order, RFC
+    /// 7162 §3.1), so the view is exact up to `modseq` and the `sync` after the command
+    /// need not read the changed messages back (issue 6: STORE 1:* on 10,000 messages).
+    pub fn note_own_modseq(&mut self, modseq: ModSeq) {
+        if self.highest_modseq.0.checked_add(1) == Some(modseq.0) {
+            self.highest_modseq = modseq;
+        }
     }
 
     /// Learn new keywords this session used (STORE); writes `* FLAGS` and PERMANENTFLAGS
@@ -452,13 +498,16 @@ impl Selected {
     /// RFC 5182 §2.1: they also leave the saved search result.
     pub fn mark_expunged(&mut self, uids: &[Uid]) {
         for &uid in uids {
-            if let Some(i) = self.index_of(uid) {
-                let e = &mut self.entries[i as usize];
-                if e.bits() & BIT_EXPUNGED == 0 {
-                    e.set(e.bits() | BIT_EXPUNGED, e.keyword_set());
-                    self.pending_expunges += 1;
-                    self.expunge_floor.get_or_insert(self.highest_modseq);
-                }
+            if let Some(i) = self.index_of(uid)
+                && self
+                    .entries
+                    .get(i as usize)
+                    .is_some_and(|e| e.bits() & BIT_EXPUNGED == 0)
+                && let Some(e) = self.entries.get_mut(i as usize)
+            {
+                e.set(e.bits() | BIT_EXPUNGED, e.keyword_set());
+                self.pending_expunges += 1;
+                self.expunge_floor.get_or_insert(self.highest_modseq);
             }
         }
         if !self.saved_search.is_empty() && !uids.is_empty() {
@@ -476,6 +525,12 @@ impl Selected {
         if self.pending_expunges == 0 {
             return;
         }
+        // RFC 5267 §4.3.4: REMOVEFROM in message numbers is sent before the EXPUNGE.
+        if !self.contexts.is_empty() {
+            let mut contexts = std::mem::take(&mut self.contexts);
+            contexts.before_expunge(self, out);
+            self.contexts = contexts;
+        }
         // RFC 9586 §3: UIDONLY reports expunges with VANISHED too.
         if enabled.qresync || enabled.uidonly {
             let uids: Vec<u32> = self
@@ -486,16 +541,19 @@ impl Selected {
                 .collect();
             out.raw(format!("* VANISHED {}\r\n", sets::render_set(&uids)).as_bytes());
         } else {
-            for (i, e) in self.entries.iter().enumerate().rev() {
-                if e.bits() & BIT_EXPUNGED != 0 {
-                    out.raw(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
-                }
+            let seqs: Vec<usize> = (self.entries.iter().enumerate())
+                .filter(|(_, e)| e.bits() & BIT_EXPUNGED != 0)
+                .map(|(i, _)| i + 1)
+                .collect();
+            for seq in seqs.iter().rev() {
+                out.raw(format!("* {seq} EXPUNGE\r\n").as_bytes());
             }
         }
         let mut recent_gone = 0;
+        let claims = &self.recent_claims;
         self.entries.retain(|e| {
             let gone = e.bits() & BIT_EXPUNGED != 0;
-            if gone && e.bits() & BIT_RECENT != 0 {
+            if gone && is_in_claims(claims, e.uid) {
                 recent_gone += 1;
             }
             !gone
@@ -536,17 +594,52 @@ impl Selected {
 
     // --- internals ---
 
-    fn is_claimed_recent(&self, uid: u32) -> bool {
-        self.recent_claims
-            .iter()
-            .any(|&(low, high)| uid > low && uid <= high)
+    fn new(
+        mailbox: Mailbox,
+        is_read_only: bool,
+        highest_modseq: ModSeq,
+        uid_next: u32,
+        keywords: Vec<String>,
+        claim: (u32, u32),
+    ) -> Selected {
+        Selected {
+            mailbox,
+            is_read_only,
+            entries: Entries::default(),
+            keyword_sets: Arc::default(),
+            highest_modseq,
+            uid_next,
+            keywords,
+            recent_count: 0,
+            recent_claims: vec![claim],
+            pending_expunges: 0,
+            expunge_floor: None,
+            saved_search: Vec::new(),
+            is_fresh: true,
+            contexts: Default::default(),
+        }
     }
 
-    fn push(&mut self, m: &MessageMeta, is_recent: bool) -> Result<(), StoreError> {
-        let set = self.keyword_sets.intern(&m.flags.keywords)?;
-        let mut bits = m.flags.bits & SYSTEM_FLAGS;
-        if is_recent {
-            bits |= BIT_RECENT;
+    fn is_claimed_recent(&self, uid: u32) -> bool {
+        is_in_claims(&self.recent_claims, uid)
+    }
+
+    /// A claim adjoining the last one (no other session claimed in between, the common
+    /// case) extends it, so a long IDLE keeps one range.
+    fn add_claim(&mut self, (low, high): (u32, u32)) {
+        if low >= high {
+            return;
+        }
+        match self.recent_claims.last_mut() {
+            Some(last) if last.1 == low => last.1 = high,
+            _ => self.recent_claims.push((low, high)),
+        }
+    }
+
+    /// Append a message above every UID in the view; \Recent when this session claimed it.
+    fn push(&mut self, m: &MessageMeta) -> Result<(), StoreError> {
+        let set = intern(&mut self.keyword_sets, &m.flags.keywords)?;
+        if self.is_claimed_recent(m.uid.get()) {
             self.recent_count += 1;
         }
         let mut e = Entry {
@@ -554,9 +647,42 @@ impl Selected {
             uid: m.uid.get(),
             packed: 0,
         };
-        e.set(bits, set);
+        e.set(m.flags.bits & SYSTEM_FLAGS, set);
         self.entries.push(e);
         Ok(())
+    }
+
+    /// After a sync that changed the view: make it the kept base view when it is newer,
+    /// or take the kept view's chunks where they hold the same entries (every IDLE session
+    /// learns the same new message on its own; this makes them share its chunk again).
+    /// Only a view with nothing pending is exactly the mailbox at `highest_modseq`.
+    fn share_with_kept(&mut self, store: &dyn Store, account: AccountId) {
+        if self.pending_expunges > 0 {
+            return;
+        }
+        let uid_validity = self.mailbox.uid_validity.get();
+        let Some(kept) = shared::get(store, account, self.mailbox.id, uid_validity) else {
+            return;
+        };
+        let base = &kept.view;
+        if base.highest_modseq < self.highest_modseq {
+            shared::replace(
+                store,
+                account,
+                self.mailbox.id,
+                uid_validity,
+                self.highest_modseq,
+                self.uid_next,
+                &self.entries,
+                &self.keyword_sets,
+            );
+        } else if base.highest_modseq == self.highest_modseq
+            && base.keyword_sets.extends(&self.keyword_sets)
+        {
+            // Every keyword-set index of this view means the same in the base's table.
+            self.keyword_sets = base.keyword_sets.clone();
+            self.entries.adopt(&base.entries);
+        }
     }
 
     /// Apply a delta: mark expunges, write `* n FETCH (UID u FLAGS (...))` for flag changes
@@ -582,14 +708,20 @@ impl Selected {
             let Some(i) = self.index_of(m.uid) else {
                 continue;
             };
-            let e = self.entries[i as usize];
+            let Some(&e) = self.entries.get(i as usize) else {
+                continue;
+            };
             if e.bits() & BIT_EXPUNGED != 0 {
                 continue;
             }
             let same = e.bits() & SYSTEM_FLAGS == m.flags.bits & SYSTEM_FLAGS
                 && same_keywords(self.keyword_sets.get(e.keyword_set()), &m.flags.keywords);
             if same {
-                self.entries[i as usize].modseq = e.modseq.max(m.modseq.0);
+                if m.modseq.0 > e.modseq
+                    && let Some(slot) = self.entries.get_mut(i as usize)
+                {
+                    slot.modseq = m.modseq.0;
+                }
                 continue;
             }
             if self.update_flags(std::slice::from_ref(m)).is_err() {
@@ -773,17 +905,17 @@ pub(crate) async fn flush_if_big(s: &mut crate::Session) -> Result<(), CmdError>
 
 const SYSTEM_FLAGS: u8 =
     Flags::SEEN | Flags::ANSWERED | Flags::FLAGGED | Flags::DELETED | Flags::DRAFT;
-const BIT_RECENT: u8 = 0x40;
+/// Marks an entry expunged but not yet announced (this session only).
 const BIT_EXPUNGED: u8 = 0x80;
 /// `Entry::packed` keeps the keyword-set index in its upper 24 bits.
 const MAX_KEYWORD_SETS: usize = 1 << 24;
 
 /// 16 bytes per message.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
     modseq: u64,
     uid: u32,
-    /// Low 8 bits: system flags | BIT_RECENT | BIT_EXPUNGED; upper 24: keyword-set index.
+    /// Low 8 bits: system flags | BIT_EXPUNGED; upper 24: keyword-set index.
     packed: u32,
 }
 
@@ -823,14 +955,17 @@ impl KeywordSets {
     fn get(&self, i: u32) -> &[String] {
         self.sets.get(i as usize).map(|s| &s[..]).unwrap_or(&[])
     }
+    fn find(&self, keywords: &[String]) -> Option<u32> {
+        if keywords.is_empty() {
+            return Some(0);
+        }
+        self.index.get(&canonical_keywords(keywords)).copied()
+    }
     fn intern(&mut self, keywords: &[String]) -> Result<u32, StoreError> {
         if keywords.is_empty() {
             return Ok(0);
         }
-        let mut canonical: Vec<String> = keywords.to_vec();
-        canonical.sort_by_key(|k| k.to_ascii_lowercase());
-        canonical.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        let canonical: Box<[String]> = canonical.into_boxed_slice();
+        let canonical = canonical_keywords(keywords);
         if let Some(&i) = self.index.get(&canonical) {
             return Ok(i);
         }
@@ -844,6 +979,35 @@ impl KeywordSets {
         self.index.insert(canonical, i);
         Ok(i)
     }
+}
+
+impl KeywordSets {
+    /// Whether every index of `other` names the same set here (this table is `other`'s,
+    /// possibly with sets added after it).
+    fn extends(self: &Arc<Self>, other: &Arc<KeywordSets>) -> bool {
+        Arc::ptr_eq(self, other)
+            || (self.sets.len() >= other.sets.len()
+                && self.sets[..other.sets.len()] == other.sets[..])
+    }
+}
+
+/// Intern into a table shared with other views: copied only when the set is new to it.
+fn intern(sets: &mut Arc<KeywordSets>, keywords: &[String]) -> Result<u32, StoreError> {
+    match sets.find(keywords) {
+        Some(i) => Ok(i),
+        None => Arc::make_mut(sets).intern(keywords),
+    }
+}
+
+fn canonical_keywords(keywords: &[String]) -> Box<[String]> {
+    let mut canonical: Vec<String> = keywords.to_vec();
+    canonical.sort_by_key(|k| k.to_ascii_lowercase());
+    canonical.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    canonical.into_boxed_slice()
+}
+
+fn is_in_claims(claims: &[(u32, u32)], uid: u32) -> bool {
+    claims.iter().any(|&(low, high)| uid > low && uid <= high)
 }
 
 fn same_keywords(a: &[String], b: &[String]) -> bool {
@@ -1079,9 +1243,11 @@ mod tests {
     fn million_messages_stay_compact() {
         let uids: Vec<u32> = (1..=1_000_000).collect();
         let mut sel = view(&uids, Some((0, 1_000_000)));
+        // Full chunks: 16 bytes a message, plus one pointer per 512 messages.
+        assert_eq!(sel.entries.len(), 1_000_000);
         assert_eq!(
-            sel.entries.capacity() * std::mem::size_of::<Entry>(),
-            16_000_000
+            sel.entries.chunk_count(),
+            1_000_000usize.div_ceil(entries::CHUNK_ENTRIES)
         );
         assert_eq!(
             sel.resolve(&set(&[(V(1), Star)]), Numbering::Seq)
@@ -1099,6 +1265,142 @@ mod tests {
         sel.announce_expunges(&mut out, &Enabled::default());
         assert_eq!(text(&out), "* 500000 EXPUNGE\r\n");
         assert_eq!(sel.exists(), 999_999);
+    }
+
+    #[test]
+    fn sessions_share_chunks_until_they_change_them() {
+        let uids: Vec<u32> = (1..=2_000).collect();
+        let a = view(&uids, Some((1_990, 2_000)));
+        let mut b = view(&[], Some((2_000, 2_000)));
+        b.entries = a.entries.clone();
+        b.keyword_sets = a.keyword_sets.clone();
+        let chunks = a.entries.chunk_count();
+        // \Recent is this session's claim, not a bit in the shared entries.
+        assert_eq!(a.recent_count(), 10);
+        assert!(a.message(1_999).unwrap().is_recent);
+        assert!(!b.message(1_999).unwrap().is_recent);
+        assert_eq!(b.entries.shared_chunks(&a.entries), chunks);
+        // Our own STORE copies the one chunk it changes; a new keyword set, the table.
+        let stored = MessageMeta {
+            uid: Uid::new(700).unwrap(),
+            modseq: ModSeq(5_000),
+            flags: Flags {
+                bits: Flags::SEEN,
+                keywords: vec!["Work".into()],
+            },
+        };
+        b.update_flags(std::slice::from_ref(&stored)).unwrap();
+        assert_eq!(b.entries.shared_chunks(&a.entries), chunks - 1);
+        assert!(!Arc::ptr_eq(&a.keyword_sets, &b.keyword_sets));
+        assert!(b.keyword_sets.extends(&a.keyword_sets));
+        assert!(!a.keyword_sets.extends(&b.keyword_sets));
+        assert_eq!(b.message(699).unwrap().flags, stored.flags);
+        assert_eq!(a.message(699).unwrap().flags, Flags::default());
+        // The same state again copies nothing more.
+        let mut c = view(&[], Some((2_000, 2_000)));
+        c.entries = a.entries.clone();
+        c.update_flags(&[meta(5, 0, 5)]).unwrap();
+        assert_eq!(c.entries.shared_chunks(&a.entries), chunks);
+        // An expunge rebuilds the chunks from its position on; the ones before stay shared.
+        c.mark_expunged(&[Uid::new(1_500).unwrap()]);
+        c.announce_expunges(&mut ResponseWriter::new(), &Enabled::default());
+        assert_eq!(c.exists(), 1_999);
+        assert_eq!(
+            c.entries.shared_chunks(&a.entries),
+            1_499 / entries::CHUNK_ENTRIES
+        );
+        assert_eq!(c.uid_at(1_499).unwrap().get(), 1_501);
+    }
+
+    /// Two sessions on one mailbox through a real store: the second SELECT shares the
+    /// first one's chunks and skips the \Recent claim; a new message is claimed by the
+    /// first session to sync, and after both synced they share every chunk again.
+    #[tokio::test]
+    async fn sessions_share_through_the_kept_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> =
+            Arc::new(loft_store::EmbeddedStore::open(dir.path()).await.unwrap());
+        let account = store.create_account("u", "x").await.unwrap();
+        let inbox = match store.mailbox(account, "INBOX").await.unwrap() {
+            Some(m) => m,
+            None => {
+                store.create_mailbox(account, "INBOX", None).await.unwrap();
+                store.mailbox(account, "INBOX").await.unwrap().unwrap()
+            }
+        };
+        let message = |i: usize| loft_store::NewMessage {
+            content: format!("Subject: {i}\r\n\r\nx\r\n").into_bytes(),
+            flags: Flags::default(),
+            internal_date: None,
+        };
+        let n = entries::CHUNK_ENTRIES + 10;
+        store
+            .append(account, inbox.id, (0..n).map(message).collect())
+            .await
+            .unwrap();
+        let a = Selected::open(&store, account, inbox.clone(), false)
+            .await
+            .unwrap();
+        assert_eq!(a.recent_count(), n as u32);
+        let mut a = a;
+        let mut b = Selected::open(&store, account, inbox.clone(), false)
+            .await
+            .unwrap();
+        assert_eq!(b.exists(), n as u32);
+        assert_eq!(b.recent_count(), 0);
+        assert_eq!(b.entries.shared_chunks(&a.entries), 2);
+        // Right after SELECT the view is fresh: no store read, nothing written.
+        let rev1 = Enabled::default();
+        let mut out = ResponseWriter::new();
+        b.sync(store.as_ref(), account, &mut out, &rev1, true)
+            .await
+            .unwrap();
+        assert!(out.is_empty());
+
+        store
+            .append(account, inbox.id, vec![message(n)])
+            .await
+            .unwrap();
+        a.is_fresh = false;
+        let mut out = ResponseWriter::new();
+        b.sync(store.as_ref(), account, &mut out, &rev1, true)
+            .await
+            .unwrap();
+        assert_eq!(text(&out), format!("* {} EXISTS\r\n* 1 RECENT\r\n", n + 1));
+        let mut out = ResponseWriter::new();
+        a.sync(store.as_ref(), account, &mut out, &rev1, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&out),
+            format!("* {} EXISTS\r\n* {n} RECENT\r\n", n + 1)
+        );
+        assert_eq!(b.entries.shared_chunks(&a.entries), 2);
+        // A third SELECT starts from the same chunks.
+        let c = Selected::open(&store, account, inbox, false).await.unwrap();
+        assert_eq!(c.entries.shared_chunks(&a.entries), 2);
+        assert_eq!(c.exists(), n as u32 + 1);
+        assert_eq!(c.recent_count(), 0);
+    }
+
+    #[test]
+    fn adjoining_claims_merge_and_new_messages_are_recent_once_claimed() {
+        let mut sel = view(&[1, 2, 3], Some((0, 3)));
+        sel.add_claim((3, 5));
+        sel.add_claim((5, 5));
+        sel.add_claim((8, 9));
+        assert_eq!(sel.recent_claims, vec![(0, 5), (8, 9)]);
+        for uid in [4, 6, 9] {
+            sel.push(&meta(uid, 0, 200)).unwrap();
+        }
+        assert_eq!(sel.recent_count(), 5);
+        assert!(sel.message(3).unwrap().is_recent);
+        assert!(!sel.message(4).unwrap().is_recent);
+        assert!(sel.entry(5).unwrap().is_recent);
+        // EXAMINE: everything learned later is \Recent (nobody's claim is taken).
+        let mut ro = view(&[1, 2, 3], None);
+        ro.push(&meta(10, 0, 200)).unwrap();
+        assert_eq!(ro.recent_count(), 2);
     }
 
     #[test]

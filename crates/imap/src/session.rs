@@ -539,14 +539,19 @@ impl Session {
             return;
         }
         // RFC 9051 §7.5.1: no EXPUNGE while responding to FETCH, STORE or SEARCH; the UID
-        // forms may carry them.
+        // forms may carry them, except a UID SEARCH with message numbers in its criteria
+        // (RFC 9051 §7.5.1, RFC 7162 §3.2.10 for VANISHED), and likewise UID SORT/THREAD.
+        let uses_numbers = cmd::search::uses_message_numbers;
         let allow_expunge = match &body {
             CommandBody::Fetch(f) => f.numbering == Numbering::Uid,
             CommandBody::Store(s) => s.numbering == Numbering::Uid,
-            CommandBody::Search(s) => s.numbering == Numbering::Uid,
+            CommandBody::Search(s) => s.numbering == Numbering::Uid && !uses_numbers(&s.key),
             // RFC 5256 §3: no EXPUNGE during SORT/THREAD, allowed during the UID forms.
-            CommandBody::Sort(s) => s.numbering == Numbering::Uid,
-            CommandBody::Thread(t) => t.numbering == Numbering::Uid,
+            CommandBody::Sort(s) => s.numbering == Numbering::Uid && !uses_numbers(&s.key),
+            CommandBody::Thread(t) => t.numbering == Numbering::Uid && !uses_numbers(&t.key),
+            // RFC 7377 ESEARCH answers with UIDs; message numbers in its criteria hold
+            // expunges back as for UID SEARCH.
+            CommandBody::Esearch { search, .. } => !uses_numbers(&search.key),
             _ => true,
         };
         let is_logout = matches!(body, CommandBody::Logout);
@@ -627,6 +632,9 @@ impl Session {
         {
             tracing::warn!(peer = %self.peer, mailbox = %selected.mailbox.name, error = %e, "sync of the selected mailbox failed");
         }
+        // RFC 5267 §4.3: ADDTO/REMOVEFROM for searches with UPDATE, after the EXISTS and
+        // FETCH responses that caused them.
+        crate::context_update::update(self).await;
     }
 
     async fn run_handler(&mut self, body: CommandBody) -> CmdResult {
@@ -694,6 +702,7 @@ impl Session {
             SetMetadata { mailbox, entries } => cmd::metadata::set(self, mailbox, entries).await,
             Notify(set) => cmd::notify::handle(self, set).await,
             Esearch { source, search } => cmd::esearch::handle(self, source, search).await,
+            CancelUpdate(tags) => cmd::cancelupdate::handle(self, tags).await,
         }
     }
 
@@ -802,7 +811,8 @@ fn is_allowed(body: &CommandBody, state: State) -> bool {
         | Store(_)
         | Copy { .. }
         | Move { .. }
-        | Replace { .. } => state == State::Selected,
+        | Replace { .. }
+        | CancelUpdate(_) => state == State::Selected,
         // RFC 8437 §3, RFC 4978 §3 (after authentication), RFC 5464 §4 (mailbox commands).
         Unauthenticate
         | Compress(_)

@@ -20,6 +20,7 @@ mod header;
 mod mime;
 pub mod preview;
 pub mod sortkeys;
+pub mod text_bytes;
 mod wire;
 
 use std::borrow::Cow;
@@ -39,10 +40,13 @@ pub use crate::mime::{MAX_NESTING_DEPTH, MAX_PARTS};
 pub struct ParsedMessage {
     /// `(date subject from sender reply-to to cc bcc in-reply-to message-id)`, wire bytes
     /// (RFC 9051 §7.5.2 ENVELOPE), with 8-bit strings as literals.
+    #[serde(with = "text_bytes")]
     pub envelope: Vec<u8>,
     /// `BODY` (non-extensible BODYSTRUCTURE), wire bytes.
+    #[serde(with = "text_bytes")]
     pub body: Vec<u8>,
     /// `BODYSTRUCTURE` with extension data, wire bytes.
+    #[serde(with = "text_bytes")]
     pub bodystructure: Vec<u8>,
     /// The part tree with byte offsets into the raw message.
     pub root: Part,
@@ -74,6 +78,32 @@ pub struct Part {
 }
 
 impl ParsedMessage {
+    /// A parse result holding only ENVELOPE and the Date: header, for readers that need
+    /// nothing else (FETCH ENVELOPE, SORT): BODY, BODYSTRUCTURE and the part tree are
+    /// empty, `derived` is None. Never use it where sections or BODYSTRUCTURE are read.
+    pub fn keys_only(
+        envelope: Vec<u8>,
+        sent_date: Option<i64>,
+        sent_date_offset_secs: i32,
+    ) -> Self {
+        ParsedMessage {
+            envelope,
+            body: Vec::new(),
+            bodystructure: Vec::new(),
+            root: Part {
+                header_start: 0,
+                body_start: 0,
+                body_end: 0,
+                content_type: String::new(),
+                encoding: String::new(),
+                children: Vec::new(),
+            },
+            sent_date,
+            sent_date_offset_secs,
+            derived: None,
+        }
+    }
+
     /// The bytes of `BODY[section]` before any `<partial>` (RFC 9051 §6.4.5), or None when
     /// the part does not exist (the session then answers NIL ... Dovecot sends empty).
     ///

@@ -178,6 +178,8 @@ pub enum CommandBody {
         source: Option<Vec<NotifyFilter>>,
         search: SearchCommand,
     },
+    /// RFC 5267 §4.3.5 `CANCELUPDATE 1*(SP quoted)`: the tags of updating searches.
+    CancelUpdate(Vec<String>),
 }
 
 /// RFC 5465 §8 notify-set.
@@ -270,6 +272,7 @@ impl CommandBody {
             SetMetadata { .. } => "SETMETADATA",
             Notify(_) => "NOTIFY",
             Esearch { .. } => "ESEARCH",
+            CancelUpdate(_) => "CANCELUPDATE",
         }
     }
 }
@@ -514,6 +517,10 @@ pub enum SearchReturn {
     Count,
     Save,
     Partial(PartialRange),
+    /// RFC 5267 §4.2 CONTEXT: a hint that the criteria will be used again.
+    Context,
+    /// RFC 5267 §4.3 UPDATE: report ADDTO/REMOVEFROM as the result changes.
+    Update,
 }
 
 /// RFC 9394 partial-range: 1-based positions in the result, `low <= high`; `from_end`

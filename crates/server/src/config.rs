@@ -287,6 +287,7 @@ struct RawLimits {
 struct RawAuth {
     plaintext: Option<Spanned<RawPlaintext>>,
     scram_iterations: Option<Spanned<u32>>,
+    login_cache_secs: Option<Spanned<u64>>,
     #[serde(default)]
     throttle: crate::security_config::RawThrottle,
 }
@@ -448,6 +449,7 @@ fn validate(raw: RawConfig, base: &Path, path: &Path) -> Result<Config, Invalid>
         certificates,
         throttle: raw.auth.throttle,
         scram_iterations: raw.auth.scram_iterations,
+        login_cache_secs: raw.auth.login_cache_secs,
         limits: crate::security_config::RawConnLimits {
             max_connections: limits.max_connections,
             max_connections_per_ip: limits.max_connections_per_ip,
@@ -578,6 +580,19 @@ level = "loft_imap=debug,info"
             "{e}"
         );
         assert!(e.contains("max_line_bytes"), "{e}");
+    }
+
+    #[test]
+    fn login_cache_secs() {
+        assert_eq!(
+            parse("").unwrap().security.login_cache_ttl,
+            loft_auth::login_cache::DEFAULT_TTL
+        );
+        let c = parse("[auth]\nlogin_cache_secs = 0\n").unwrap();
+        assert_eq!(c.security.login_cache_ttl, Duration::ZERO);
+        let e = err("[auth]\n\nlogin_cache_secs = 100000\n");
+        assert!(e.starts_with("/etc/loft/loft.toml:3:"), "{e}");
+        assert!(e.contains("login_cache_secs must be at most 86400"), "{e}");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct SecuritySettings {
     /// None: `DATA_DIR/audit.log`.
     pub audit: Option<AuditTarget>,
     pub scram_iterations: u32,
+    /// `[auth] login_cache_secs`: how long a verified password login is remembered
+    /// (loft_auth::login_cache); zero disables the cache.
+    pub login_cache_ttl: Duration,
 }
 
 impl Default for SecuritySettings {
@@ -42,6 +45,7 @@ impl Default for SecuritySettings {
             limits: LimitsConfig::default(),
             audit: None,
             scram_iterations: loft_auth::credentials::DEFAULT_SCRAM_ITERATIONS,
+            login_cache_ttl: loft_auth::login_cache::DEFAULT_TTL,
         }
     }
 }
@@ -105,6 +109,7 @@ pub struct RawSecurity {
     pub certificates: Vec<RawCertificate>,
     pub throttle: RawThrottle,
     pub scram_iterations: Option<Spanned<u32>>,
+    pub login_cache_secs: Option<Spanned<u64>>,
     pub limits: RawConnLimits,
     pub timeouts: RawTimeouts,
     pub audit: RawAudit,
@@ -180,6 +185,19 @@ pub fn settings(
             ));
         }
         s.scram_iterations = n;
+    }
+    if let Some(v) = raw.login_cache_secs {
+        // A day at most: a remembered login outlives a password known to be leaked only
+        // until the password is changed (the stored hash is part of the key), but a bound
+        // keeps an operator's typo from meaning "forever".
+        if *v.get_ref() > 86_400 {
+            return Err((
+                v.span(),
+                "auth.login_cache_secs must be at most 86400 (one day); 0 disables the cache"
+                    .into(),
+            ));
+        }
+        s.login_cache_ttl = Duration::from_secs(*v.get_ref());
     }
 
     let l = raw.limits;

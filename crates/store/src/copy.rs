@@ -209,16 +209,11 @@ async fn copy_mailbox(
         report.bytes += bytes;
         progress(Progress::Messages { count, bytes });
     }
-    // The trait gives expunged UIDs without their mod-sequences: log them at the current
-    // HIGHESTMODSEQ. A client resyncing from an older MODSEQ may so hear of a few more
-    // VANISHED UIDs than happened since, which RFC 7162 §3.2.5.1 lets it ignore.
+    // Each expunged UID keeps the mod-sequence of its expunge, so a client resyncing from
+    // any older MODSEQ hears exactly the VANISHED (EARLIER) it would have heard from the
+    // source (RFC 7162 §3.2.5.2).
     let highest = snap.status.highest_modseq;
-    let expunged = from
-        .vanished(sa, sm, ModSeq(0))
-        .await?
-        .into_iter()
-        .map(|u| (u, highest))
-        .collect();
+    let expunged = from.expunge_log(sa, sm).await?;
     let recent = snap.status.recent as usize;
     let recent_floor = if recent >= snap.messages.len() {
         0

@@ -104,6 +104,19 @@ pub trait Store: Send + Sync + 'static {
         mailbox: MailboxId,
         uids: &[Uid],
     ) -> Result<Vec<MessageRecord>>;
+    /// Like `records`, but only the parts of `parsed` that `detail` names need be filled in
+    /// (a backend may keep those where they are cheaper to read than the whole parse
+    /// result). Correct for every backend: the whole record is a superset.
+    async fn records_with(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        detail: RecordDetail,
+    ) -> Result<Vec<MessageRecord>> {
+        let _ = detail;
+        self.records(account, mailbox, uids).await
+    }
     /// The raw bytes of a message of `account` (a [`MessageRecord::blob`] read from one of
     /// its mailboxes). The account keeps this lookup inside one account's rows, so a store
     /// split over several databases by account can answer it (ARCHITECTURE.md "Beyond one
@@ -258,6 +271,18 @@ pub trait Store: Send + Sync + 'static {
     }
 
     // --- whole-store copy (`loft store copy`, crate::copy) ---
+    /// The whole expunge log of a mailbox: every expunged UID with the mod-sequence of its
+    /// expunge, ascending by UID. `loft store copy` carries it over entry by entry, so that
+    /// a QRESYNC client gets the same VANISHED (EARLIER) after the copy as before it
+    /// (RFC 7162 §3.2.5.2).
+    async fn expunge_log(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+    ) -> Result<Vec<(Uid, ModSeq)>> {
+        let _ = (account, mailbox);
+        Err(unsupported())
+    }
     /// Like `append_with_uids` (same rules), but each message also keeps the mod-sequence
     /// it had in the other store (RFC 7162 §3.1: clients keep their CONDSTORE state), and
     /// HIGHESTMODSEQ becomes at least the largest of them. An empty batch only takes over

@@ -444,6 +444,18 @@ fn globalize(cluster: u16, change: Change) -> Option<Change> {
         Change::MailboxList { account } => Change::MailboxList {
             account: global_id(cluster, account).ok()?,
         },
+        Change::Metadata {
+            account,
+            mailbox,
+            entries,
+        } => Change::Metadata {
+            account: global_id(cluster, account).ok()?,
+            mailbox: match mailbox {
+                Some(m) => Some(global_mailbox(cluster, m).ok()?),
+                None => None,
+            },
+            entries,
+        },
     })
 }
 
@@ -751,6 +763,14 @@ impl Store for RoutedStore {
     ) -> Result<AppendResult> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.restore_messages(a, mailbox, uid_validity, messages).await
+    }
+    async fn expunge_log(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+    ) -> Result<Vec<(Uid, ModSeq)>> {
+        let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
+        s.expunge_log(a, mailbox).await
     }
     async fn restore_mailbox_state(
         &self,

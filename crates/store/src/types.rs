@@ -202,6 +202,19 @@ pub struct MessageRecord {
     pub parsed: std::sync::Arc<loft_message::ParsedMessage>,
 }
 
+/// How much of each record's parse result [`crate::Store::records_with`] fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordDetail {
+    /// Everything: ENVELOPE, BODY, BODYSTRUCTURE, the part tree, derived values.
+    Full,
+    /// Only `parsed.envelope`, `parsed.sent_date` and `parsed.sent_date_offset_secs`
+    /// (FETCH ENVELOPE, SORT by address or subject); the rest of `parsed` may be empty.
+    Envelope,
+    /// Only `parsed.sent_date` and `parsed.sent_date_offset_secs` (SORT DATE); the rest
+    /// of `parsed` may be empty.
+    SentDate,
+}
+
 /// A message to store.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
@@ -262,4 +275,12 @@ pub enum Change {
     },
     /// Mailbox created, deleted, renamed, or subscription changed.
     MailboxList { account: AccountId },
+    /// RFC 5464 annotations set or removed (RFC 5465 §5.6, §5.7 notify of them): a
+    /// mailbox's, or the account's server entries when `mailbox` is None. `entries`: the
+    /// entry names, lower-cased, as the store keeps them.
+    Metadata {
+        account: AccountId,
+        mailbox: Option<MailboxId>,
+        entries: Vec<String>,
+    },
 }

@@ -39,6 +39,7 @@ conformance!(
     store_flags_ops,
     unchanged_since,
     vanished_since,
+    expunge_log_entries,
     save_date_on_save,
     import_dedup_lookup,
     append_keeping_uids,
@@ -51,12 +52,13 @@ conformance!(
     check_healthy,
     metadata_entries,
     search_index_matches_scan,
+    records_with_detail,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 26);
+    assert_eq!(suite::ALL.len(), 28);
 }
 
 // --- embedded only ---

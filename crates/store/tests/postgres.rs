@@ -1,7 +1,8 @@
 //! Runs the store conformance suite (tests/suite) against the PostgreSQL backend, on a
 //! throw-away PostgreSQL 15 cluster started once for this test binary (one database per
 //! test), plus the PostgreSQL-only tests: two nodes on one database, exact UIDs under
-//! concurrent writers, schema versions, and `loft store copy` both ways.
+//! concurrent writers, schema versions, and `loft store copy` both ways and through a
+//! routed store.
 
 #[path = "suite/security.rs"]
 mod security_suite;
@@ -54,6 +55,7 @@ conformance!(
     store_flags_ops,
     unchanged_since,
     vanished_since,
+    expunge_log_entries,
     save_date_on_save,
     import_dedup_lookup,
     append_keeping_uids,
@@ -65,12 +67,13 @@ conformance!(
     accounts_are_isolated,
     check_healthy,
     search_index_matches_scan,
+    records_with_detail,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 26);
+    assert_eq!(suite::ALL.len(), 28);
 }
 
 #[tokio::test]
@@ -361,6 +364,16 @@ async fn populate(s: &dyn Store) {
     )
     .await
     .unwrap();
+    // A second expunge, at a later MODSEQ than the first (2 and 4), for the copy to keep.
+    let six = s
+        .append(
+            a,
+            i,
+            vec![suite::new_message(6, suite::flags(Flags::DELETED, &[]))],
+        )
+        .await
+        .unwrap();
+    s.expunge(a, i, Some(&six.uids)).await.unwrap();
     let deep = s
         .create_mailbox(a, "Lists/Rust/Announce", None)
         .await
@@ -424,10 +437,23 @@ async fn assert_same(x: &dyn Store, y: &dyn Store) {
             );
             assert_eq!(a.status, b.status, "{}", m.name);
             assert_eq!(a.messages, b.messages, "{}", m.name);
+            // RFC 7162 §3.2.5.2: a QRESYNC client from any earlier MODSEQ hears exactly the
+            // VANISHED (EARLIER) it would have heard before the copy.
+            let log = x.expunge_log(acc.id, m.id).await.unwrap();
             assert_eq!(
-                x.vanished(acc.id, m.id, ModSeq(0)).await.unwrap(),
-                y.vanished(other.id, n.id, ModSeq(0)).await.unwrap()
+                log,
+                y.expunge_log(other.id, n.id).await.unwrap(),
+                "{}",
+                m.name
             );
+            for since in 0..=a.status.highest_modseq.0 {
+                assert_eq!(
+                    x.vanished(acc.id, m.id, ModSeq(since)).await.unwrap(),
+                    y.vanished(other.id, n.id, ModSeq(since)).await.unwrap(),
+                    "{} since {since}",
+                    m.name
+                );
+            }
         }
         let labels = |v: Vec<AppPassword>| {
             v.into_iter()
@@ -490,4 +516,43 @@ async fn store_copy_embedded_to_postgres_and_back() {
         copy_store(&pg, &back, &mut |_| {}).await,
         Err(StoreError::AlreadyExists(_))
     ));
+}
+
+/// `loft store copy` into and out of a routed store (two PostgreSQL databases as two
+/// clusters, accounts spread over both): the copy goes through the `Store` trait only, and
+/// the routed store forwards every call, expunge log included, to the account's cluster.
+#[tokio::test]
+async fn store_copy_into_and_out_of_a_routed_store() {
+    use loft_store::routed::{Cluster, MemoryDirectory, RoutedStore, split_id};
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = EmbeddedStore::open(&dir.path().join("a")).await.unwrap();
+    populate(&embedded).await;
+    let mut clusters = Vec::new();
+    for id in [0u16, 3] {
+        clusters.push(Cluster {
+            id,
+            store: std::sync::Arc::new(fresh().await),
+            accepts_new_accounts: true,
+        });
+    }
+    let routed =
+        RoutedStore::new(std::sync::Arc::new(MemoryDirectory::default()), clusters).unwrap();
+    let report = copy_store(&embedded, &routed, &mut |_| {}).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!((report.accounts, report.messages), (2, 5));
+    assert_same(&embedded, &routed).await;
+    let on: HashSet<u16> = routed
+        .accounts()
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| split_id(a.id).0)
+        .collect();
+    assert_eq!(on.len(), 2, "the two accounts landed on both clusters");
+
+    let back = EmbeddedStore::open(&dir.path().join("b")).await.unwrap();
+    let report = copy_store(&routed, &back, &mut |_| {}).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_same(&routed, &back).await;
+    assert!(back.check().await.unwrap().is_empty());
 }

@@ -63,6 +63,11 @@ impl TestServer {
         TestServer::on(Backend::from_env(), config).await
     }
 
+    /// A server with `test_config()` on the given backend, with a fresh store.
+    pub async fn start_on(backend: Backend) -> TestServer {
+        TestServer::on(backend, test_config()).await
+    }
+
     /// A server on the given backend, with a fresh store.
     pub async fn on(backend: Backend, config: ImapConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("create temp dir for the test store");

@@ -97,7 +97,9 @@ async fn one_node_routes_accounts_over_two_clusters() {
     let mut seen = std::collections::BTreeSet::new();
     while let Ok(Ok(change)) = tokio::time::timeout(Duration::from_millis(200), feed.recv()).await {
         let account = match change {
-            Change::Mailbox { account, .. } | Change::MailboxList { account } => account,
+            Change::Mailbox { account, .. }
+            | Change::MailboxList { account }
+            | Change::Metadata { account, .. } => account,
         };
         seen.insert(account);
     }

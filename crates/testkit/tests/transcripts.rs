@@ -66,6 +66,7 @@ transcript_dirs!(
     list_metadata,
     notify,
     multisearch,
+    context,
 );
 
 #[test]

@@ -26,10 +26,19 @@ pub async fn handle(
             "ESEARCH on the selected mailbox needs one selected",
         ));
     }
-    let opts: Vec<SearchReturn> = match &cmd.ret {
-        Some(r) if !r.is_empty() => r.clone(),
-        // §2.1: no result option implies ALL.
-        _ => vec![SearchReturn::All],
+    // §2.1: no result option implies ALL (CONTEXT and UPDATE shape no result, RFC 5267).
+    let opts: Vec<SearchReturn> = super::search::result_options(cmd.ret.as_deref().unwrap_or(&[]));
+    // §2.2 with RFC 5267: UPDATE applies to the selected mailbox only, and needs one.
+    let update_tag = match s.selected.as_ref() {
+        Some(sel) => super::search::update_tag(sel, cmd.ret.as_deref())?,
+        None if cmd
+            .ret
+            .as_ref()
+            .is_some_and(|r| r.contains(&SearchReturn::Update)) =>
+        {
+            return Err(CmdError::bad("UPDATE needs a selected mailbox"));
+        }
+        None => None,
     };
     let is_only_selected = source.iter().all(|f| *f == NotifyFilter::Selected);
     if opts.contains(&SearchReturn::Save) && !is_only_selected {
@@ -82,10 +91,24 @@ pub async fn handle(
             let Some(sel) = s.selected.as_ref() else {
                 continue;
             };
-            indices
+            let uids: Vec<u32> = indices
                 .iter()
                 .filter_map(|&i| sel.uid_at(i).map(Uid::get))
-                .collect()
+                .collect();
+            if let Some(tag) = &update_tag {
+                crate::context_update::register(
+                    s,
+                    crate::context_update::Request {
+                        tag: tag.as_str(),
+                        is_uid: true,
+                        key: &cmd.key,
+                        sort: None,
+                        results: uids.clone(),
+                        keys: Vec::new(),
+                    },
+                );
+            }
+            uids
         } else {
             let snapshot = match store.snapshot(account, id).await {
                 Ok(snap) => snap,

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use loft_proto_imap::{
     Code, FetchAttr, FetchCommand, Numbering, Partial, ResponseWriter, Section, SectionText,
 };
-use loft_store::{FlagOp, Flags, MessageRecord, ModSeq, Uid};
+use loft_store::{FlagOp, Flags, MessageRecord, ModSeq, RecordDetail, Uid};
 
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
@@ -72,6 +72,7 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
     let needs_record = attrs
         .iter()
         .any(|a| !matches!(a, FetchAttr::Uid | FetchAttr::Flags | FetchAttr::ModSeq));
+    let detail = record_detail(&attrs);
     let needs_blob = attrs.iter().any(needs_content);
     // THREADID and PREVIEW come from values derived at ingest; messages stored before those
     // existed need their bytes, except for PREVIEW (LAZY), which may answer NIL (RFC 8970 §4.1).
@@ -128,7 +129,7 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
         }
         let records = if needs_record {
             let uids: Vec<Uid> = views.iter().map(|m| m.uid).collect();
-            store.records(account, mailbox, &uids).await?
+            store.records_with(account, mailbox, &uids, detail).await?
         } else {
             Vec::new()
         };
@@ -211,6 +212,26 @@ pub fn effective_attrs(attrs: &[FetchAttr], numbering: Numbering) -> Vec<FetchAt
         }
     }
     out
+}
+
+/// How much of the stored parse result the items read: FETCH ENVELOPE (with the metadata
+/// items) needs no BODYSTRUCTURE or part tree, which the store then need not decode
+/// (issue 6).
+fn record_detail(attrs: &[FetchAttr]) -> RecordDetail {
+    let mut detail = RecordDetail::SentDate;
+    for a in attrs {
+        match a {
+            FetchAttr::Uid
+            | FetchAttr::Flags
+            | FetchAttr::ModSeq
+            | FetchAttr::InternalDate
+            | FetchAttr::SaveDate
+            | FetchAttr::Rfc822Size => {}
+            FetchAttr::Envelope => detail = RecordDetail::Envelope,
+            _ => return RecordDetail::Full,
+        }
+    }
+    detail
 }
 
 fn needs_content(a: &FetchAttr) -> bool {

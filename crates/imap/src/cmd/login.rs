@@ -77,19 +77,36 @@ pub(crate) async fn check_password(
         Some(a) => a.password_hash.clone(),
         None => loft_auth::dummy_hash().to_string(),
     };
-    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let (app_match, is_main_valid) = tokio::task::spawn_blocking(move || {
-        let app_match = app_passwords
-            .into_iter()
-            .find(|p| loft_auth::app_password::verify(&p.hash, password.expose()));
-        // The main password is checked even when an app password could match, so every
-        // failure costs the same argon2 run.
-        let is_main_valid =
-            app_match.is_none() && loft_auth::verify_password(&hash, password.expose());
-        (app_match, is_main_valid.then_some(password))
-    })
-    .await
-    .unwrap_or((None, None));
+    // A login verified a moment ago with the same stored hash and password skips argon2
+    // (loft_auth::login_cache; only successes are remembered, so a wrong password or an
+    // unknown user always pays the full check below). App passwords take the full path:
+    // which one matched must be known for its audit record.
+    let cache = s.ctx.config.security.login_cache.clone();
+    let cached = match &account {
+        Some(a) if app_passwords.is_empty() => cache.is_verified(&a.name, &hash, password.expose()),
+        _ => false,
+    };
+    let (app_match, is_main_valid) = if cached {
+        (None, Some(password))
+    } else {
+        let cache_user = account.as_ref().map(|a| a.name.clone());
+        // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+        tokio::task::spawn_blocking(move || {
+            let app_match = app_passwords
+                .into_iter()
+                .find(|p| loft_auth::app_password::verify(&p.hash, password.expose()));
+            // The main password is checked even when an app password could match, so
+            // every failure costs the same argon2 run.
+            let is_main_valid =
+                app_match.is_none() && loft_auth::verify_password(&hash, password.expose());
+            if is_main_valid && let Some(user) = &cache_user {
+                cache.remember(user, &hash, password.expose());
+            }
+            (app_match, is_main_valid.then_some(password))
+        })
+        .await
+        .unwrap_or((None, None))
+    };
 
     match (account, app_match, is_main_valid) {
         (Some(a), Some(app), _) => {

@@ -93,7 +93,14 @@ pub async fn set(
             "Too many metadata entries",
         ));
     }
+    let mut changed: Vec<String> = entries.iter().map(|(n, _)| n.to_lowercase()).collect();
     store.set_metadata(account, target, entries).await?;
+    // RFC 5465 §5: this session is not told of its own change.
+    if let Some(st) = s.notify.as_mut() {
+        changed.sort();
+        changed.dedup();
+        st.note_own_metadata(target, changed);
+    }
     Ok(Done::ok("SETMETADATA completed"))
 }
 

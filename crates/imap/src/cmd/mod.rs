@@ -10,6 +10,7 @@ use loft_store::StoreError;
 // Any state / not authenticated / authenticated (session helper).
 pub mod append;
 pub mod authenticate;
+pub mod cancelupdate;
 pub mod capability;
 pub mod compress;
 pub mod create;

@@ -2,8 +2,8 @@
 //! specifiers). State: Authenticated, Selected. Delivery lives in `crate::notify`.
 //!
 //! Supported events: MessageNew, MessageExpunge, FlagChange, MailboxName,
-//! SubscriptionChange. Others (AnnotationChange, MailboxMetadataChange,
-//! ServerMetadataChange) get NO [BADEVENT (...)] as §3.1 requires for unsupported events.
+//! SubscriptionChange, MailboxMetadataChange and ServerMetadataChange (§5.6, §5.7: REQUIRED
+//! with METADATA). Others (AnnotationChange) get NO [BADEVENT (...)] as §3.1 requires.
 use loft_proto_imap::{Code, NotifyEvent, NotifyFilter, NotifySet};
 
 use super::{CmdError, CmdResult, Done};
@@ -11,8 +11,8 @@ use crate::Session;
 use crate::notify::{Filter, Group, NotifyState, SelectedSpec, Spec};
 
 /// §3.1: BADEVENT lists every event the server supports.
-const BADEVENT: &str =
-    "BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)";
+const BADEVENT: &str = "BADEVENT (MessageNew MessageExpunge FlagChange MailboxName \
+     SubscriptionChange MailboxMetadataChange ServerMetadataChange)";
 
 pub async fn handle(s: &mut Session, set: Option<NotifySet>) -> CmdResult {
     let account = s.account_id()?;
@@ -48,6 +48,7 @@ fn build_spec(s: &Session, set: &NotifySet) -> Result<Spec, CmdError> {
         let mut is_flag_change = false;
         let mut is_mailbox_name = false;
         let mut is_subscription_change = false;
+        let mut is_metadata = false;
         let mut new_attrs = Vec::new();
         for event in &group.events {
             match event {
@@ -59,10 +60,11 @@ fn build_spec(s: &Session, set: &NotifySet) -> Result<Spec, CmdError> {
                 NotifyEvent::FlagChange => is_flag_change = true,
                 NotifyEvent::MailboxName => is_mailbox_name = true,
                 NotifyEvent::SubscriptionChange => is_subscription_change = true,
-                NotifyEvent::AnnotationChange
-                | NotifyEvent::MailboxMetadataChange
-                | NotifyEvent::ServerMetadataChange
-                | NotifyEvent::Other(_) => {
+                NotifyEvent::MailboxMetadataChange => is_metadata = true,
+                // §5.7: server annotations belong to no mailbox; the group's mailbox
+                // specifier does not narrow them.
+                NotifyEvent::ServerMetadataChange => spec.is_server_metadata = true,
+                NotifyEvent::AnnotationChange | NotifyEvent::Other(_) => {
                     return Err(CmdError::no_code(
                         Code::Other(BADEVENT.into()),
                         "Unsupported NOTIFY event",
@@ -92,7 +94,8 @@ fn build_spec(s: &Session, set: &NotifySet) -> Result<Spec, CmdError> {
                     "Only one of SELECTED and SELECTED-DELAYED may be given",
                 ));
             }
-            if is_mailbox_name || is_subscription_change {
+            let is_server_metadata = group.events.contains(&NotifyEvent::ServerMetadataChange);
+            if is_mailbox_name || is_subscription_change || is_metadata || is_server_metadata {
                 return Err(CmdError::bad("SELECTED takes message events only"));
             }
             spec.selected = Some(SelectedSpec {
@@ -129,6 +132,7 @@ fn build_spec(s: &Session, set: &NotifySet) -> Result<Spec, CmdError> {
             is_flag_change,
             is_mailbox_name,
             is_subscription_change,
+            is_metadata,
         });
     }
     Ok(spec)

@@ -1,6 +1,7 @@
 //! SEARCH and UID SEARCH: RFC 9051 §6.4.4, §6.4.9; ESEARCH RFC 4731; SEARCHRES RFC 5182;
 //! MODSEQ criterion and result RFC 7162 §3.1.5, §3.1.6, §3.1.10; PARTIAL RFC 9394 §3.1;
 //! OLDER/YOUNGER RFC 5032; SAVEDBEFORE/SAVEDON/SAVEDSINCE/SAVEDATESUPPORTED RFC 8514.
+//! CONTEXT and UPDATE (RFC 5267 §4.2, §4.3): the updates are kept in `context_update.rs`.
 //! State: Selected.
 //!
 //! Criteria are evaluated cheapest first (see `selected::search_eval`): the in-memory view
@@ -27,6 +28,7 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
         selected::enable_condstore(s);
     }
     let (account, sel) = selected::require(s)?;
+    let update_tag = update_tag(sel, cmd.ret.as_deref())?;
     let store = s.ctx.store.clone();
     let indices = match evaluate(store.as_ref(), account, sel, &cmd).await {
         Ok(v) => v,
@@ -58,8 +60,7 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
     // RFC 9051 §6.4.4: IMAP4rev2 always answers with ESEARCH (plain SEARCH == RETURN (ALL));
     // rev1 clients get ESEARCH only when they asked with RETURN (RFC 4731 §3.1).
     let opts: Option<Vec<SearchReturn>> = match &cmd.ret {
-        Some(r) if r.is_empty() => Some(vec![SearchReturn::All]),
-        Some(r) => Some(r.clone()),
+        Some(r) => Some(result_options(r)),
         None if s.enabled.imap4rev2 => Some(vec![SearchReturn::All]),
         None => None,
     };
@@ -105,11 +106,63 @@ pub async fn handle(s: &mut Session, cmd: SearchCommand) -> CmdResult {
             }
         }
     }
+    if let (Some(tag), Some(sel)) = (update_tag, s.selected.as_ref()) {
+        let results: Vec<u32> = indices
+            .iter()
+            .filter_map(|&i| sel.uid_at(i).map(Uid::get))
+            .collect();
+        crate::context_update::register(
+            s,
+            crate::context_update::Request {
+                tag: tag.as_str(),
+                is_uid,
+                key: &cmd.key,
+                sort: None,
+                results,
+                keys: Vec::new(),
+            },
+        );
+    }
     Ok(Done::ok(if is_uid {
         "UID SEARCH completed"
     } else {
         "SEARCH completed"
     }))
+}
+
+/// The tag of a searching command with RETURN (UPDATE) (RFC 5267 §4.3), checked for reuse:
+/// a tag naming an active updating context gets BAD.
+pub(crate) fn update_tag(
+    sel: &Selected,
+    ret: Option<&[SearchReturn]>,
+) -> Result<Option<Tag>, super::CmdError> {
+    if !ret.is_some_and(|r| r.contains(&SearchReturn::Update)) {
+        return Ok(None);
+    }
+    let Some(tag) = super::current_tag() else {
+        return Ok(None);
+    };
+    if sel.contexts.has_tag(tag.as_str()) {
+        return Err(super::CmdError::bad("Tag reuse"));
+    }
+    Ok(Some(tag))
+}
+
+/// The result options that shape the ESEARCH response: CONTEXT and UPDATE do not (RFC 5267
+/// §4.1: no interaction with the other options). When nothing else is asked for, ALL, as
+/// for `RETURN ()` (RFC 4731 §3.1): a client asking only for UPDATE needs the result the
+/// updates apply to.
+pub(crate) fn result_options(ret: &[SearchReturn]) -> Vec<SearchReturn> {
+    let opts: Vec<SearchReturn> = ret
+        .iter()
+        .copied()
+        .filter(|o| !matches!(o, SearchReturn::Context | SearchReturn::Update))
+        .collect();
+    if opts.is_empty() {
+        vec![SearchReturn::All]
+    } else {
+        opts
+    }
 }
 
 /// 0-based view positions of matching messages, ascending.
@@ -146,9 +199,22 @@ pub(crate) async fn evaluate(
         }
         key = key.apply_index(&mut answers.into_iter());
     }
+    match_indices(store, account, sel, &key, 0..sel.exists()).await
+}
+
+/// Which of the view positions `candidates` (ascending) match the compiled `key`, ascending.
+/// Also used by the RFC 5267 update contexts (`context_update.rs`) on changed messages only.
+pub(crate) async fn match_indices(
+    store: &dyn loft_store::Store,
+    account: loft_store::AccountId,
+    sel: &Selected,
+    key: &crate::selected::search_eval::Compiled,
+    candidates: impl Iterator<Item = u32>,
+) -> Result<Vec<u32>, super::CmdError> {
+    let mailbox = sel.mailbox.id;
     let mut matched = Vec::new();
     let mut undecided = Vec::new();
-    for i in 0..sel.exists() {
+    for i in candidates {
         let Some(e) = sel.entry(i) else { continue };
         // RFC 2180 §4.1.3: messages expunged elsewhere (not yet announced) are left out.
         if e.is_expunged {
@@ -177,7 +243,7 @@ pub(crate) async fn evaluate(
             c.record = Some(rec);
             let is_match = match key.eval(&c) {
                 Some(b) => b,
-                None if needs_content => eval_with_content(store, account, &key, c, rec).await?,
+                None if needs_content => eval_with_content(store, account, key, c, rec).await?,
                 None => false,
             };
             if is_match {
@@ -281,6 +347,20 @@ pub(crate) fn render_ordered(numbers: &[u32]) -> String {
         i = j + 1;
     }
     out
+}
+
+/// Whether message numbers appear anywhere in the criteria (a sequence-set key, also inside
+/// OR/NOT). `$` names UIDs (RFC 5182 §2.1) and is not one. RFC 7162 §3.2.10: no VANISHED
+/// (and, RFC 9051 §7.5.1, no EXPUNGE) during a UID SEARCH that has them.
+pub(crate) fn uses_message_numbers(key: &SearchKey) -> bool {
+    use loft_proto_imap::SequenceSet;
+    match key {
+        SearchKey::SequenceSet(SequenceSet::Ranges(_)) => true,
+        SearchKey::And(keys) => keys.iter().any(uses_message_numbers),
+        SearchKey::Or(a, b) => uses_message_numbers(a) || uses_message_numbers(b),
+        SearchKey::Not(k) => uses_message_numbers(k),
+        _ => false,
+    }
 }
 
 /// Whether a MODSEQ criterion appears anywhere in the key.

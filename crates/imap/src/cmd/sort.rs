@@ -6,12 +6,12 @@
 //! once before sorting (`selected::sort_keys`). Memory is one key row per match.
 
 use loft_proto_imap::{Numbering, SearchCommand, SearchReturn, SortCommand};
-use loft_store::{AccountId, MessageRecord, Store, Uid};
+use loft_store::{AccountId, MessageRecord, RecordDetail, Store, Uid};
 
 use super::search::{evaluate, saved_result, uses_modseq, write_esearch};
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
-use crate::selected::sort_keys::{SortRow, keys_for, sort_rows};
+use crate::selected::sort_keys::{self, SortRow, keys_for, sort_rows};
 use crate::selected::{self, Selected};
 
 /// Records asked of the store per call.
@@ -25,6 +25,8 @@ pub async fn handle(s: &mut Session, cmd: SortCommand) -> CmdResult {
         selected::enable_condstore(s);
     }
     let (account, sel) = selected::require(s)?;
+    // RFC 5267 §4.3: CONTEXT=SORT updates.
+    let update_tag = super::search::update_tag(sel, cmd.ret.as_deref())?;
     let store = s.ctx.store.clone();
     let search = SearchCommand {
         numbering: cmd.numbering,
@@ -47,7 +49,8 @@ pub async fn handle(s: &mut Session, cmd: SortCommand) -> CmdResult {
             return Err(e);
         }
     };
-    let records = load_records(store.as_ref(), account, sel, &matched).await?;
+    let detail = sort_keys::record_detail(&cmd.criteria);
+    let records = load_records_with(store.as_ref(), account, sel, &matched, detail).await?;
     let mut rows: Vec<SortRow> = records
         .iter()
         .map(|(i, r)| SortRow {
@@ -79,11 +82,7 @@ pub async fn handle(s: &mut Session, cmd: SortCommand) -> CmdResult {
     match cmd.ret.as_ref() {
         None => write_sort(&mut s.out, &numbers, modseq),
         Some(opts) => {
-            let opts: Vec<SearchReturn> = if opts.is_empty() {
-                vec![SearchReturn::All]
-            } else {
-                opts.clone()
-            };
+            let opts = super::search::result_options(opts);
             if opts.contains(&SearchReturn::Save) {
                 // RFC 5182: `$` is a set of UIDs; the sort order does not matter there.
                 let mut ascending = matched.clone();
@@ -108,6 +107,23 @@ pub async fn handle(s: &mut Session, cmd: SortCommand) -> CmdResult {
             }
         }
     }
+    if let (Some(tag), Some(sel)) = (update_tag, s.selected.as_ref()) {
+        let (results, keys) = rows
+            .into_iter()
+            .filter_map(|r| sel.uid_at(r.index).map(|u| (u.get(), r.keys)))
+            .unzip();
+        crate::context_update::register(
+            s,
+            crate::context_update::Request {
+                tag: tag.as_str(),
+                is_uid,
+                key: &cmd.key,
+                sort: Some(&cmd.criteria),
+                results,
+                keys,
+            },
+        );
+    }
     Ok(Done::ok(if is_uid {
         "UID SORT completed"
     } else {
@@ -123,10 +139,24 @@ pub(crate) async fn load_records(
     sel: &Selected,
     indices: &[u32],
 ) -> Result<Vec<(u32, MessageRecord)>, CmdError> {
+    load_records_with(store, account, sel, indices, RecordDetail::Full).await
+}
+
+/// `load_records` with only the parts of the parse result that `detail` names.
+pub(crate) async fn load_records_with(
+    store: &dyn Store,
+    account: AccountId,
+    sel: &Selected,
+    indices: &[u32],
+    detail: RecordDetail,
+) -> Result<Vec<(u32, MessageRecord)>, CmdError> {
     let mut out = Vec::with_capacity(indices.len());
     for chunk in indices.chunks(RECORD_BATCH) {
         let uids: Vec<Uid> = chunk.iter().filter_map(|&i| sel.uid_at(i)).collect();
-        for rec in store.records(account, sel.mailbox.id, &uids).await? {
+        for rec in store
+            .records_with(account, sel.mailbox.id, &uids, detail)
+            .await?
+        {
             if let Some(i) = sel.index_of(rec.uid) {
                 out.push((i, rec));
             }

@@ -63,6 +63,8 @@ pub struct Group {
     pub is_flag_change: bool,
     pub is_mailbox_name: bool,
     pub is_subscription_change: bool,
+    /// MailboxMetadataChange (§5.6).
+    pub is_metadata: bool,
 }
 
 /// The SELECTED / SELECTED-DELAYED group (§6.1).
@@ -80,6 +82,8 @@ pub struct SelectedSpec {
 pub struct Spec {
     pub selected: Option<SelectedSpec>,
     pub groups: Vec<Group>,
+    /// ServerMetadataChange (§5.7), in any group.
+    pub is_server_metadata: bool,
 }
 
 impl Spec {
@@ -107,7 +111,13 @@ pub struct NotifyState {
     subscribed: BTreeSet<String>,
     watched: HashMap<MailboxId, Watch>,
     selected_modseq: Option<(MailboxId, ModSeq)>,
+    /// Metadata changes this session made (mailbox, entry names) whose feed event is still
+    /// to come: §5, the client is not notified of its own changes.
+    own_metadata: Vec<(Option<MailboxId>, Vec<String>)>,
 }
+
+/// Own metadata changes remembered at most (their events normally follow at once).
+const MAX_OWN_METADATA_CHANGES: usize = 64;
 
 impl std::fmt::Debug for NotifyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -133,10 +143,34 @@ impl NotifyState {
             subscribed: BTreeSet::new(),
             watched: HashMap::new(),
             selected_modseq: None,
+            own_metadata: Vec::new(),
         };
         st.reload_list(store, account).await?;
         st.refresh_statuses(store, account).await?;
         Ok(st)
+    }
+
+    /// Remember a SETMETADATA of this session, so its feed event is not reported (§5).
+    pub fn note_own_metadata(&mut self, mailbox: Option<MailboxId>, entries: Vec<String>) {
+        if self.own_metadata.len() >= MAX_OWN_METADATA_CHANGES {
+            self.own_metadata.remove(0);
+        }
+        self.own_metadata.push((mailbox, entries));
+    }
+
+    /// Whether a metadata event is this session's own change (and forget it).
+    fn is_own_metadata(&mut self, mailbox: Option<MailboxId>, entries: &[String]) -> bool {
+        match self
+            .own_metadata
+            .iter()
+            .position(|(m, e)| *m == mailbox && e == entries)
+        {
+            Some(i) => {
+                self.own_metadata.remove(i);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The status items the STATUS indicator asks for, per watched mailbox (§3.1): MESSAGES
@@ -272,6 +306,11 @@ async fn wait(s: &mut Session, st: &mut NotifyState, account: AccountId) -> bool
             event = st.feed.recv() => match event {
                 Ok(Change::Mailbox { account: a, mailbox, .. }) if a == account => wake.mailboxes.push(mailbox),
                 Ok(Change::MailboxList { account: a }) if a == account => wake.list = true,
+                Ok(Change::Metadata { account: a, mailbox, entries }) if a == account => {
+                    if !st.is_own_metadata(mailbox, &entries) {
+                        wake.metadata.push((mailbox, entries));
+                    }
+                }
                 Ok(_) => {}
                 Err(RecvError::Lagged(_)) => wake = Wake::everything(st),
                 Err(RecvError::Closed) => st.feed = s.ctx.store.subscribe(),
@@ -298,6 +337,8 @@ async fn wait(s: &mut Session, st: &mut NotifyState, account: AccountId) -> bool
 struct Wake {
     mailboxes: Vec<MailboxId>,
     list: bool,
+    /// Metadata changes by others: (mailbox or None for server entries, entry names).
+    metadata: Vec<(Option<MailboxId>, Vec<String>)>,
 }
 
 impl Wake {
@@ -309,6 +350,7 @@ impl Wake {
         Wake {
             mailboxes,
             list: st.spec.wants_list(),
+            metadata: Vec::new(),
         }
     }
 }
@@ -361,6 +403,9 @@ async fn deliver(
     let store = s.ctx.store.clone();
     if wake.list {
         deliver_list(s, st, account).await?;
+    }
+    for (mailbox, entries) in &wake.metadata {
+        deliver_metadata(s, st, *mailbox, entries);
     }
     let selected = s.selected.as_ref().map(|sel| sel.mailbox.id);
     let mut done: Vec<MailboxId> = Vec::new();
@@ -500,6 +545,50 @@ async fn deliver_selected(s: &mut Session, st: &mut NotifyState, account: Accoun
             tracing::debug!(peer = %s.peer, error = ?e, "NOTIFY MessageNew FETCH failed");
         }
     }
+}
+
+/// MailboxMetadataChange (§5.6) and ServerMetadataChange (§5.7): an unsolicited METADATA
+/// response with the changed entry names only, removed ones included (RFC 5464 §4.4.2:
+/// `* METADATA mailbox entry *(SP entry)`, never values).
+fn deliver_metadata(
+    s: &mut Session,
+    st: &NotifyState,
+    mailbox: Option<MailboxId>,
+    entries: &[String],
+) {
+    if entries.is_empty() {
+        return;
+    }
+    let name = match mailbox {
+        None if st.spec.is_server_metadata => String::new(),
+        None => return,
+        Some(id) => {
+            let Some(m) = st.mailboxes.iter().find(|m| m.id == id) else {
+                return;
+            };
+            let is_wanted = st
+                .spec
+                .groups
+                .iter()
+                .any(|g| g.is_metadata && g.filter.matches(&m.name, &st.subscribed));
+            if !is_wanted {
+                return;
+            }
+            m.name.clone()
+        }
+    };
+    let utf8 = s.enabled.is_utf8();
+    let wire = s.encode_mailbox(&name);
+    s.out.raw(b"* METADATA ");
+    s.out.string(&wire, utf8);
+    for e in entries {
+        s.out.raw(b" ");
+        s.out.astring(e.as_bytes(), utf8);
+    }
+    s.out.raw(
+        b"
+",
+    );
 }
 
 /// MailboxName (§5.4) and SubscriptionChange (§5.5): LIST responses for what changed.

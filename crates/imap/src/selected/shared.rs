@@ -1,137 +1,277 @@
-//! Issue 6: SELECT of a huge mailbox "once warm". Every SELECT used to read the whole
-//! mailbox (uid, modseq, flags per message) from the store; Dovecot answers from an index it
-//! keeps in memory. Here the last view built for a mailbox is kept (the same compact
-//! 16-byte entries a session holds) with the HIGHESTMODSEQ it reflects, and the next SELECT
-//! copies it and applies only `Store::delta(since)` — the messages changed, added or
-//! expunged since (RFC 7162 §3.1: every change raises the mod-sequence, and the store keeps
-//! the expunge log), so the result is exactly what a full snapshot would give.
+//! Issue 6: SELECT of a huge mailbox "once warm", and many sessions on one mailbox. Every
+//! SELECT used to read the whole mailbox (uid, modseq, flags per message) from the store
+//! and every session held its own copy; Dovecot answers from an index it keeps in memory.
+//! Here the last view built for a mailbox is kept (the same chunked 16-byte entries a
+//! session holds, entries.rs) with the HIGHESTMODSEQ it reflects, and the next SELECT starts
+//! from its chunks (shared, not copied) and applies only `Store::delta(since)` — the
+//! messages changed, added or expunged since (RFC 7162 §3.1: every change raises the
+//! mod-sequence, and the store keeps the expunge log), so the result is exactly what a full
+//! snapshot would give. Sessions whose sync brings them past the kept view replace it
+//! (`replace`), so the base follows the mailbox and sessions keep sharing.
 //!
 //! Keyed by the store instance (a `Weak` is kept, so its address cannot be reused while the
-//! entry lives), the mailbox id and its UIDVALIDITY (a recreated mailbox never matches).
-//! Only mailboxes of at least `MIN_MESSAGES` messages are kept (small ones read fast), and
-//! at most `MAX_TOTAL_ENTRIES` messages in all (least recently used dropped first).
+//! entry lives), the account, the mailbox id and its UIDVALIDITY (a recreated mailbox never
+//! matches). Views of every non-empty mailbox are kept, at most `MAX_TOTAL_ENTRIES` messages
+//! and `MAX_VIEWS` mailboxes in all (least recently used dropped first); a kept view costs
+//! nothing beyond the sessions' own while any session shares its chunks.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Instant;
 
-use loft_store::{MailboxDelta, MailboxId, ModSeq, Store, StoreError};
+use loft_store::{AccountId, MailboxDelta, MailboxId, ModSeq, Store, StoreError};
 
-use super::{BIT_EXPUNGED, BIT_RECENT, Entry, KeywordSets, SYSTEM_FLAGS};
+use super::entries::Entries;
+use super::{Entry, KeywordSets, SYSTEM_FLAGS, intern};
 
-/// Smaller mailboxes are read from the store on every SELECT.
-pub(super) const MIN_MESSAGES: usize = 1_000;
-/// 16 bytes each: 64 MiB at most for the whole process.
+/// Smaller mailboxes are not kept. With shared chunks a kept view is cheap, and even a
+/// small mailbox saves its full read on the next SELECT and its copy per session.
+pub(super) const MIN_MESSAGES: usize = 1;
+/// 16 bytes each: 64 MiB at most for the whole process (less while sessions share them).
 const MAX_TOTAL_ENTRIES: usize = 4_000_000;
+/// Kept mailboxes at most (each costs a few hundred bytes besides its entries).
+const MAX_VIEWS: usize = 100_000;
 
-/// A mailbox's view as of `highest_modseq`, without per-session bits (\Recent, expunged).
+/// A mailbox's view as of `highest_modseq`, without per-session state (\Recent lives in
+/// each session's claims; no entry is marked expunged).
 pub(super) struct BaseView {
-    store: Weak<dyn Store>,
-    pub uid_validity: u32,
     pub highest_modseq: ModSeq,
     pub uid_next: u32,
-    pub entries: Vec<Entry>,
-    pub keyword_sets: KeywordSets,
+    pub entries: Entries,
+    pub keyword_sets: Arc<KeywordSets>,
+}
+
+/// What `get` returns: the view, and the highest UID a session of this process claimed
+/// \Recent for (RFC 3501 §2.3.2; the store's recent floor is at least this).
+pub(super) struct Kept {
+    pub view: Arc<BaseView>,
+    pub claimed_up_to: u32,
 }
 
 struct Slot {
+    store: Weak<dyn Store>,
+    uid_validity: u32,
     view: Arc<BaseView>,
+    claimed_up_to: u32,
     last_used: Instant,
 }
 
-type Key = (usize, MailboxId);
+type Key = (usize, AccountId, MailboxId);
 
-static VIEWS: Mutex<Option<HashMap<Key, Slot>>> = Mutex::new(None);
+#[derive(Default)]
+struct Views {
+    map: HashMap<Key, Slot>,
+    total_entries: usize,
+}
 
-fn key(store: &Arc<dyn Store>, mailbox: MailboxId) -> Key {
-    (Arc::as_ptr(store) as *const () as usize, mailbox)
+static VIEWS: Mutex<Option<Views>> = Mutex::new(None);
+
+fn key(store: &dyn Store, account: AccountId, mailbox: MailboxId) -> Key {
+    (
+        store as *const dyn Store as *const () as usize,
+        account,
+        mailbox,
+    )
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Option<Views>> {
+    // A poisoned lock only means another session panicked mid-update of a cache: go on.
+    VIEWS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Slot {
+    /// Whether the slot was made for this store: same address, and that store still alive
+    /// (so the address was not reused) — and for this UIDVALIDITY.
+    fn is_for(&self, store: &dyn Store, uid_validity: u32) -> bool {
+        std::ptr::addr_eq(self.store.as_ptr(), store as *const dyn Store)
+            && self.store.strong_count() > 0
+            && self.uid_validity == uid_validity
+    }
 }
 
 /// The kept view of `mailbox`, if any and still valid for this store and UIDVALIDITY.
 pub(super) fn get(
-    store: &Arc<dyn Store>,
+    store: &dyn Store,
+    account: AccountId,
     mailbox: MailboxId,
     uid_validity: u32,
-) -> Option<Arc<BaseView>> {
-    // A poisoned lock only means another session panicked mid-update of a cache: start over.
-    let mut guard = VIEWS.lock().unwrap_or_else(|p| p.into_inner());
-    let map = guard.as_mut()?;
-    let k = key(store, mailbox);
-    let slot = map.get_mut(&k)?;
-    let same_store = Weak::ptr_eq(&slot.view.store, &Arc::downgrade(store));
-    if !same_store || slot.view.uid_validity != uid_validity {
-        map.remove(&k);
+) -> Option<Kept> {
+    let mut guard = lock();
+    let views = guard.as_mut()?;
+    let k = key(store, account, mailbox);
+    let slot = views.map.get_mut(&k)?;
+    if !slot.is_for(store, uid_validity) {
+        if let Some(s) = views.map.remove(&k) {
+            views.total_entries -= s.view.entries.len();
+        }
         return None;
     }
     slot.last_used = Instant::now();
-    Some(slot.view.clone())
+    Some(Kept {
+        view: slot.view.clone(),
+        claimed_up_to: slot.claimed_up_to,
+    })
 }
 
-/// Keep `entries` (a session's view; its per-session bits are cleared here) as the base of
-/// `mailbox` at `highest_modseq`.
+/// Record that a session of this process claimed \Recent up to `claimed_up_to`.
+pub(super) fn note_claim(
+    store: &dyn Store,
+    account: AccountId,
+    mailbox: MailboxId,
+    uid_validity: u32,
+    claimed_up_to: u32,
+) {
+    let mut guard = lock();
+    if let Some(slot) = guard
+        .as_mut()
+        .and_then(|v| v.map.get_mut(&key(store, account, mailbox)))
+        .filter(|s| s.is_for(store, uid_validity))
+    {
+        slot.claimed_up_to = slot.claimed_up_to.max(claimed_up_to);
+    }
+}
+
+/// Keep `entries` (a view with no entry marked expunged) as the base of `mailbox` at
+/// `highest_modseq`, unless a newer one is kept; `claimed_up_to` raises the slot's.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn put(
     store: &Arc<dyn Store>,
+    account: AccountId,
     mailbox: MailboxId,
     uid_validity: u32,
     highest_modseq: ModSeq,
     uid_next: u32,
-    entries: &[Entry],
-    keyword_sets: &KeywordSets,
+    entries: &Entries,
+    keyword_sets: &Arc<KeywordSets>,
+    claimed_up_to: u32,
 ) {
     if entries.len() < MIN_MESSAGES || entries.len() > MAX_TOTAL_ENTRIES {
         return;
     }
-    let mut base: Vec<Entry> = entries
-        .iter()
-        .filter(|e| e.bits() & BIT_EXPUNGED == 0)
-        .copied()
-        .collect();
-    for e in &mut base {
-        e.set(e.bits() & SYSTEM_FLAGS, e.keyword_set());
-    }
-    let view = Arc::new(BaseView {
-        store: Arc::downgrade(store),
+    store_view(
+        store.as_ref(),
+        Some(store),
+        account,
+        mailbox,
         uid_validity,
         highest_modseq,
         uid_next,
-        entries: base,
-        keyword_sets: keyword_sets.clone(),
-    });
-    let mut guard = VIEWS.lock().unwrap_or_else(|p| p.into_inner());
-    let map = guard.get_or_insert_with(HashMap::new);
-    let k = key(store, mailbox);
-    if map
-        .get(&k)
-        .is_some_and(|s| s.view.highest_modseq > highest_modseq)
-    {
+        entries,
+        keyword_sets,
+        claimed_up_to,
+    );
+}
+
+/// `put` for a session's sync, which has no `Arc` of the store: only replaces a view
+/// already kept for this store.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn replace(
+    store: &dyn Store,
+    account: AccountId,
+    mailbox: MailboxId,
+    uid_validity: u32,
+    highest_modseq: ModSeq,
+    uid_next: u32,
+    entries: &Entries,
+    keyword_sets: &Arc<KeywordSets>,
+) {
+    if entries.len() > MAX_TOTAL_ENTRIES {
         return;
     }
-    map.insert(
-        k,
-        Slot {
-            view,
-            last_used: Instant::now(),
-        },
+    store_view(
+        store,
+        None,
+        account,
+        mailbox,
+        uid_validity,
+        highest_modseq,
+        uid_next,
+        entries,
+        keyword_sets,
+        0,
     );
-    // Entries of dropped stores first, then the least recently used, until within budget.
-    map.retain(|_, s| s.view.store.strong_count() > 0);
-    let mut total: usize = map.values().map(|s| s.view.entries.len()).sum();
-    while total > MAX_TOTAL_ENTRIES {
-        let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_used).map(|(k, _)| *k) else {
-            break;
-        };
-        if let Some(s) = map.remove(&oldest) {
-            total -= s.view.entries.len();
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store_view(
+    store: &dyn Store,
+    arc: Option<&Arc<dyn Store>>,
+    account: AccountId,
+    mailbox: MailboxId,
+    uid_validity: u32,
+    highest_modseq: ModSeq,
+    uid_next: u32,
+    entries: &Entries,
+    keyword_sets: &Arc<KeywordSets>,
+    claimed_up_to: u32,
+) {
+    let view = Arc::new(BaseView {
+        highest_modseq,
+        uid_next,
+        entries: entries.clone(),
+        keyword_sets: keyword_sets.clone(),
+    });
+    let mut guard = lock();
+    let views = guard.get_or_insert_with(Views::default);
+    let k = key(store, account, mailbox);
+    let old = views.map.remove(&k);
+    if let Some(s) = &old {
+        views.total_entries -= s.view.entries.len();
+    }
+    let old = old.filter(|s| s.is_for(store, uid_validity));
+    let weak = match (&old, arc) {
+        (_, Some(a)) => Arc::downgrade(a),
+        (Some(s), None) => s.store.clone(),
+        (None, None) => return,
+    };
+    let mut slot = Slot {
+        store: weak,
+        uid_validity,
+        view,
+        claimed_up_to,
+        last_used: Instant::now(),
+    };
+    if let Some(old) = old {
+        slot.claimed_up_to = slot.claimed_up_to.max(old.claimed_up_to);
+        if old.view.highest_modseq > highest_modseq {
+            slot.view = old.view;
         }
+    }
+    views.total_entries += slot.view.entries.len();
+    views.map.insert(k, slot);
+    if views.total_entries > MAX_TOTAL_ENTRIES || views.map.len() > MAX_VIEWS {
+        evict(views);
     }
 }
 
-/// The base brought forward by `delta`: (entries, keyword sets, UIDNEXT), per-session bits
-/// clear. `delta` is what changed after `base.highest_modseq`, read in one transaction.
+/// Drop views of dropped stores, then the least recently used, down to 7/8 of each budget
+/// (in one pass, so a cache at its limit does not scan the map on every SELECT).
+fn evict(views: &mut Views) {
+    views.map.retain(|_, s| s.store.strong_count() > 0);
+    let mut by_age: Vec<(Instant, Key, usize)> = (views.map.iter())
+        .map(|(k, s)| (s.last_used, *k, s.view.entries.len()))
+        .collect();
+    by_age.sort_unstable_by_key(|(t, _, _)| *t);
+    let mut total: usize = by_age.iter().map(|(_, _, n)| n).sum();
+    let mut count = by_age.len();
+    for (_, k, n) in by_age {
+        if total <= MAX_TOTAL_ENTRIES / 8 * 7 && count <= MAX_VIEWS / 8 * 7 {
+            break;
+        }
+        views.map.remove(&k);
+        total -= n;
+        count -= 1;
+    }
+    views.total_entries = total;
+}
+
+/// The base brought forward by `delta`: (entries, keyword sets, UIDNEXT), sharing every
+/// chunk the delta does not touch. `delta` is what changed after `base.highest_modseq`,
+/// read in one transaction.
 pub(super) fn apply(
     base: &BaseView,
     delta: &MailboxDelta,
-) -> Result<(Vec<Entry>, KeywordSets, u32), StoreError> {
+) -> Result<(Entries, Arc<KeywordSets>, u32), StoreError> {
     let mut entries = base.entries.clone();
     let mut keyword_sets = base.keyword_sets.clone();
     let mut uid_next = base.uid_next;
@@ -147,7 +287,7 @@ pub(super) fn apply(
         }
     }
     for m in &delta.changed {
-        let set = keyword_sets.intern(&m.flags.keywords)?;
+        let set = intern(&mut keyword_sets, &m.flags.keywords)?;
         let uid = m.uid.get();
         let mut e = Entry {
             modseq: m.modseq.0,
@@ -156,8 +296,12 @@ pub(super) fn apply(
         };
         e.set(m.flags.bits & SYSTEM_FLAGS, set);
         match entries.last() {
-            Some(last) if last.uid >= uid => match entries.binary_search_by_key(&uid, |x| x.uid) {
-                Ok(i) => entries[i] = e,
+            Some(last) if last.uid >= uid => match entries.binary_search_uid(uid) {
+                Ok(i) => {
+                    if let Some(slot) = entries.get_mut(i) {
+                        *slot = e;
+                    }
+                }
                 Err(i) => entries.insert(i, e),
             },
             _ => entries.push(e),
@@ -166,10 +310,5 @@ pub(super) fn apply(
     if let Some(last) = entries.last() {
         uid_next = uid_next.max(last.uid.saturating_add(1));
     }
-    debug_assert!(
-        entries
-            .iter()
-            .all(|e| e.bits() & (BIT_RECENT | BIT_EXPUNGED) == 0)
-    );
     Ok((entries, keyword_sets, uid_next))
 }

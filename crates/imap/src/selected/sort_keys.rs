@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use loft_message::sortkeys::{self, EnvAddress, EnvelopeFields};
 use loft_proto_imap::{SortCriterion, SortKey};
-use loft_store::MessageRecord;
+use loft_store::{MessageRecord, RecordDetail};
 
 /// One computed sort key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,6 +51,19 @@ pub fn keys_for(record: &MessageRecord, criteria: &[SortCriterion]) -> Vec<KeyVa
             SortKey::DisplayTo => KeyValue::Str(first_display(&env.to)),
         })
         .collect()
+}
+
+/// What of each record `keys_for` reads: the sent date alone for ARRIVAL, DATE and SIZE,
+/// ENVELOPE for the address and subject keys (never BODYSTRUCTURE or the part tree).
+pub fn record_detail(criteria: &[SortCriterion]) -> RecordDetail {
+    if criteria
+        .iter()
+        .all(|c| matches!(c.key, SortKey::Arrival | SortKey::Date | SortKey::Size))
+    {
+        RecordDetail::SentDate
+    } else {
+        RecordDetail::Envelope
+    }
 }
 
 /// Sort rows by `criteria` (each possibly REVERSE), then by view position: RFC 5256 §3, the

@@ -69,6 +69,9 @@ pub async fn run(location: Location) -> anyhow::Result<ExitCode> {
             config.security.limits,
         )),
         scram_iterations: config.security.scram_iterations,
+        login_cache: std::sync::Arc::new(loft_auth::login_cache::LoginCache::new(
+            config.security.login_cache_ttl,
+        )),
     };
 
     // Register the handlers before announcing anything, so a signal sent right after the

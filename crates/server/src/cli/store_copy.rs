@@ -2,6 +2,11 @@
 //! installation between backends, keeping UIDVALIDITY, UIDs, MODSEQs, flags and
 //! subscriptions so clients need not resync (loft_store::copy). Stop the servers first:
 //! the source is read while nothing writes to it, the destination must be empty.
+//!
+//! `config:FILE` names the store a `loft.toml` configures, which is also the way to a
+//! routed store (`backend = "routed"`, accounts over several PostgreSQL clusters): the
+//! copy works through the `Store` trait only, and the routed store places each copied
+//! account on a cluster as it places new accounts (ARCHITECTURE.md "Beyond one database").
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -15,10 +20,13 @@ use loft_store::copy::{Progress, copy_store};
 use loft_store::postgres::PgSettings;
 use loft_store::{EmbeddedStore, PostgresStore, Store};
 
+use crate::store::StoreSettings;
+
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Copy every account, mailbox, message and subscription into an empty store, then
-    /// verify. STORE is `embedded:DIR` or `postgres:URL` (also a bare postgres:// URL).
+    /// verify. STORE is `embedded:DIR`, `postgres:URL` (also a bare postgres:// URL) or
+    /// `config:FILE` (the store a loft.toml configures: embedded, postgres or routed).
     Copy {
         #[arg(long, value_name = "STORE")]
         from: String,
@@ -32,6 +40,8 @@ pub enum Command {
 enum Spec {
     Embedded(PathBuf),
     Postgres(String),
+    /// The `[store]` (and `data_dir`) of a config file.
+    Config(PathBuf),
 }
 
 fn parse_spec(s: &str) -> Result<Spec, crate::UsageError> {
@@ -41,6 +51,12 @@ fn parse_spec(s: &str) -> Result<Spec, crate::UsageError> {
         }
         return Ok(Spec::Embedded(PathBuf::from(dir)));
     }
+    if let Some(file) = s.strip_prefix("config:") {
+        if file.is_empty() {
+            return Err(crate::UsageError("config: needs a file".into()));
+        }
+        return Ok(Spec::Config(PathBuf::from(file)));
+    }
     if s.starts_with("postgres://") || s.starts_with("postgresql://") {
         return Ok(Spec::Postgres(s.to_string()));
     }
@@ -49,12 +65,47 @@ fn parse_spec(s: &str) -> Result<Spec, crate::UsageError> {
         return Ok(Spec::Postgres(url.to_string()));
     }
     Err(crate::UsageError(format!(
-        "unknown store {s:?}: expected embedded:DIR or postgres:URL"
+        "unknown store {s:?}: expected embedded:DIR, postgres:URL or config:FILE"
     )))
 }
 
 async fn open(spec: &Spec, is_destination: bool) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match spec {
+        Spec::Config(file) => {
+            let config = crate::config::Config::load(file)?;
+            match config.store {
+                StoreSettings::Embedded => {
+                    Box::pin(open(&Spec::Embedded(config.data_dir), is_destination)).await?
+                }
+                StoreSettings::Postgres(pg) => {
+                    // As for postgres: below, keeping the file's pool size and timeout.
+                    let settings = PgSettings {
+                        migrate: is_destination,
+                        listen: false,
+                        ..pg
+                    };
+                    Arc::new(
+                        PostgresStore::open(&settings)
+                            .await
+                            .context("cannot open the PostgreSQL store")?,
+                    )
+                }
+                StoreSettings::Routed(mut routed) => {
+                    // As for postgres: below, for the directory and every cluster.
+                    for pg in std::iter::once(&mut routed.directory)
+                        .chain(routed.clusters.iter_mut().map(|c| &mut c.pg))
+                    {
+                        pg.migrate = is_destination;
+                        pg.listen = false;
+                    }
+                    Arc::new(
+                        loft_store::RoutedStore::open(&routed)
+                            .await
+                            .context("cannot open the routed store")?,
+                    )
+                }
+            }
+        }
         Spec::Embedded(dir) => {
             if !is_destination && !dir.join(loft_store::embedded::DB_FILE).is_file() {
                 anyhow::bail!("no embedded store in {}", dir.display());
@@ -189,7 +240,68 @@ mod tests {
             parse_spec("postgres:host=h dbname=db").unwrap(),
             Spec::Postgres("host=h dbname=db".into())
         );
+        assert_eq!(
+            parse_spec("config:/etc/loft/loft.toml").unwrap(),
+            Spec::Config("/etc/loft/loft.toml".into())
+        );
+        assert!(parse_spec("config:").is_err());
         assert!(parse_spec("embedded:").is_err());
         assert!(parse_spec("maildir:/x").is_err());
+    }
+
+    /// `config:FILE` reaches a routed store (two databases of a throw-away PostgreSQL
+    /// cluster as two clusters): an embedded store copied in, and back out, verified.
+    #[tokio::test]
+    async fn copy_into_and_out_of_a_routed_store_named_by_a_config_file() {
+        let pg = loft_store::postgres::testing::shared();
+        let directory = pg.create_database().await;
+        let (a, b) = (pg.create_database().await, pg.create_database().await);
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("source");
+        {
+            let s = EmbeddedStore::open(&source).await.unwrap();
+            for name in ["alice", "bob"] {
+                let account = s.create_account(name, "hash").await.unwrap();
+                let inbox = s.mailbox(account, "INBOX").await.unwrap().unwrap();
+                let message = loft_store::NewMessage {
+                    content: format!("Subject: for {name}\r\n\r\nbody\r\n").into_bytes(),
+                    flags: loft_store::Flags::default(),
+                    internal_date: None,
+                };
+                s.append(account, inbox.id, vec![message]).await.unwrap();
+            }
+        }
+        let config = tmp.path().join("loft.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[store]\nbackend = \"routed\"\nurl = \"{directory}\"\npool_size = 2\n\
+                 [[store.cluster]]\nid = 0\nurl = \"{a}\"\n\
+                 [[store.cluster]]\nid = 1\nurl = \"{b}\"\n"
+            ),
+        )
+        .unwrap();
+        let copy = |from: String, to: String| run(Command::Copy { from, to });
+        let code = copy(
+            format!("embedded:{}", source.display()),
+            format!("config:{}", config.display()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        let back = tmp.path().join("back");
+        let code = copy(
+            format!("config:{}", config.display()),
+            format!("embedded:{}", back.display()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        let s = EmbeddedStore::open(&back).await.unwrap();
+        for name in ["alice", "bob"] {
+            let account = s.account(name).await.unwrap().unwrap().id;
+            let inbox = s.mailbox(account, "INBOX").await.unwrap().unwrap();
+            assert_eq!(s.status(account, inbox.id).await.unwrap().messages, 1);
+        }
     }
 }

@@ -28,8 +28,12 @@ use crate::{Result, StoreError};
 /// before failing with "database is locked".
 pub(crate) const BUSY_TIMEOUT_MS: u64 = 10_000;
 const READER_THREADS: usize = 2;
+/// Page cache of each reader connection, in KiB (SQLite `cache_size` takes it negated).
+const READER_CACHE_KIB: i64 = 64 * 1024;
 /// Grouped jobs committed together at most (bounds the latency of the first one).
 const MAX_BATCH: usize = 256;
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send + 'static>;
 
@@ -125,6 +129,10 @@ impl Db {
             let conn = Connection::open(path)?;
             configure(&conn)?;
             conn.pragma_update(None, "query_only", true)?;
+            // A page cache for whole big-mailbox reads (FETCH 1:* ENVELOPE, SORT read every
+            // message's row and its `blob_keys`): SQLite's default 2 MB re-reads them from
+            // the OS on every command (issue 6). Pages are allocated as used.
+            conn.pragma_update(None, "cache_size", READER_CACHE_KIB.wrapping_neg())?;
             spawn_reader(&format!("loft-db-reader-{i}"), conn, readers_rx.clone())?;
         }
         Ok(Db { writer, readers })
@@ -142,6 +150,30 @@ impl Db {
             .map_err(|_| StoreError::Db("database thread stopped".into()))?;
         rx.await
             .map_err(|_| StoreError::Db("database thread stopped".into()))?
+    }
+
+    /// As [`Self::write`], but `f`'s commits do not wait for an fsync
+    /// (`synchronous=NORMAL`): for derived data that is rebuilt when lost, like the search
+    /// index (fts.rs). WAL keeps the order: the next durable commit fsyncs these frames
+    /// too, and a power cut loses only a suffix of unsynced transactions, never a durable
+    /// one after it.
+    pub(crate) async fn write_unsynced<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        self.write(move |c| {
+            c.pragma_update(None, "synchronous", "NORMAL")?;
+            let result = f(c);
+            // Every other job relies on FULL (DESIGN.md invariant 1): if it cannot be put
+            // back, stop the writer rather than acknowledge undurable writes.
+            if let Err(e) = c.pragma_update(None, "synchronous", "FULL") {
+                tracing::error!(error = %e, "cannot restore synchronous=FULL; stopping");
+                std::process::abort();
+            }
+            result
+        })
+        .await
     }
 
     /// Runs `f` on the writer connection as part of a group commit: inside a savepoint of
@@ -218,6 +250,9 @@ fn configure(conn: &Connection) -> Result<()> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Hot statements use `prepare_cached`: parsing SQL was a visible share of the CPU
+    // under the load benchmark (issue 6). rusqlite's default keeps only 16.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
 

@@ -68,6 +68,9 @@ END;
 const BATCH: usize = 64;
 /// How often the indexer looks for blobs added by other processes (`loft import`).
 const POLL: Duration = Duration::from_secs(5);
+/// How long the indexer waits after a change before indexing (messages not indexed yet
+/// are scanned by SEARCH, so this delays nothing a client sees).
+const SETTLE: Duration = Duration::from_millis(500);
 
 /// The lower-cased text SEARCH FROM/TO/CC/SUBJECT compare, from a message's ENVELOPE wire
 /// bytes (RFC 9051 §6.4.4 defines these keys on the envelope structure). Addresses render
@@ -180,6 +183,12 @@ pub(super) fn spawn(inner: &Arc<Inner>) {
                     if let Err(tokio::sync::broadcast::error::RecvError::Closed) = r {
                         break;
                     }
+                    // Let a burst of changes settle: one batch of many blobs is far cheaper
+                    // than one transaction (and one FTS5 segment to merge) per message.
+                    tokio::time::sleep(SETTLE).await;
+                    while let Ok(_) | Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) =
+                        changes.try_recv()
+                    {}
                 }
                 _ = control.wake.notified() => {}
                 _ = tokio::time::sleep(POLL) => {}
@@ -221,7 +230,7 @@ async fn purge_batch(inner: &Inner) -> Result<()> {
     }
     inner
         .db
-        .write(|c| {
+        .write_unsynced(|c| {
             let tx = sql::immediate(c)?;
             {
                 let dead: Vec<i64> = {
@@ -253,7 +262,7 @@ struct Doc {
 /// it looked at (fewer than `BATCH`: caught up).
 async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
     let after = *cursor;
-    let todo: Vec<(i64, Vec<u8>, String)> = inner
+    let todo = inner
         .db
         .read(move |c| {
             let mut stmt = c.prepare_cached(
@@ -264,11 +273,23 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
             let rows = stmt.query_map(params![after, BATCH as i64], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let todo = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            // Caught up: move the cursor past every blob of this snapshot, so the next
+            // wake-up does not look at the whole table again (ids only grow: AUTOINCREMENT,
+            // one writer, so a blob committed later has a higher id).
+            let newest: i64 = if todo.is_empty() {
+                c.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM blobs")?
+                    .query_row([], |r| r.get(0))?
+            } else {
+                0
+            };
+            Ok((todo, newest))
         })
         .await?;
+    let (todo, newest): (Vec<(i64, Vec<u8>, String)>, i64) = todo;
     let seen = todo.len();
     let Some(last) = todo.last().map(|t| t.0) else {
+        *cursor = (*cursor).max(newest);
         return Ok(0);
     };
     let blobs = inner.blobs.clone();
@@ -280,7 +301,10 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
     })
     .await?;
     if !docs.is_empty() {
-        inner.db.write(move |c| write_docs(c, &docs)).await?;
+        inner
+            .db
+            .write_unsynced(move |c| write_docs(c, &docs))
+            .await?;
     }
     *cursor = last;
     Ok(seen)

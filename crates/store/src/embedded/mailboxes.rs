@@ -54,11 +54,8 @@ pub(crate) fn create_account(
 
 pub(crate) fn account(conn: &Connection, name: &str) -> Result<Option<Account>> {
     Ok(conn
-        .query_row(
-            "SELECT id, name, password_hash FROM accounts WHERE name = ?1",
-            [name],
-            account_row,
-        )
+        .prepare_cached("SELECT id, name, password_hash FROM accounts WHERE name = ?1")?
+        .query_row([name], account_row)
         .optional()?)
 }
 

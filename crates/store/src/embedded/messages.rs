@@ -309,6 +309,93 @@ pub(crate) fn records(
     .collect()
 }
 
+/// A message row with the `blob_keys` columns (schema.rs) instead of the whole parse
+/// result. `parsed_json` is read only for a row whose keys are missing (or whose ENVELOPE
+/// is, when `with_envelope`), and then the caller parses it.
+pub(crate) struct KeyedRecord {
+    pub raw: RawRecord,
+    pub sent_date: Option<i64>,
+    pub sent_date_offset: i32,
+    pub envelope: Option<Vec<u8>>,
+    pub parsed_json: Option<String>,
+}
+
+/// Records of the given UIDs with only ENVELOPE and the sent date (`with_envelope`) or
+/// only the sent date, from `blob_keys`: no parse result is read or parsed unless the keys
+/// of a blob are missing.
+pub(crate) fn records_keyed(
+    conn: &mut Connection,
+    account: AccountId,
+    mailbox: MailboxId,
+    uids: &[u32],
+    with_envelope: bool,
+) -> Result<Vec<KeyedRecord>> {
+    let tx = conn.transaction()?;
+    let row = sql::load_mailbox(&tx, account, mailbox)?;
+    // Only rows whose keys are missing (see schema.rs) read `blobs` (SQLite evaluates the
+    // subqueries per row, only when the CASE needs them).
+    let base = if with_envelope {
+        "SELECT m.uid, m.modseq, m.flags, m.keywords, m.size, m.internal_date, m.internal_tz,
+                CASE WHEN k.blob_id IS NULL THEN (SELECT sha256 FROM blobs WHERE id = m.blob_id) ELSE k.sha256 END,
+                m.save_date, k.sent_date, k.sent_date_offset, e.envelope,
+                CASE WHEN e.blob_id IS NULL OR k.blob_id IS NULL THEN (SELECT parsed FROM blobs WHERE id = m.blob_id) END
+         FROM messages m LEFT JOIN blob_keys k ON k.blob_id = m.blob_id
+         LEFT JOIN blob_envelopes e ON e.blob_id = m.blob_id
+         WHERE m.mailbox_id = ?1"
+    } else {
+        "SELECT m.uid, m.modseq, m.flags, m.keywords, m.size, m.internal_date, m.internal_tz,
+                CASE WHEN k.blob_id IS NULL THEN (SELECT sha256 FROM blobs WHERE id = m.blob_id) ELSE k.sha256 END,
+                m.save_date, k.sent_date, k.sent_date_offset, NULL,
+                CASE WHEN k.blob_id IS NULL THEN (SELECT parsed FROM blobs WHERE id = m.blob_id) END
+         FROM messages m LEFT JOIN blob_keys k ON k.blob_id = m.blob_id
+         WHERE m.mailbox_id = ?1"
+    };
+    select_uids(&tx, base, "m.uid", row.id, uids, |r| {
+        Ok((
+            (
+                r.get::<_, u32>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, u8>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i32>(6)?,
+                r.get::<_, Vec<u8>>(7)?,
+                r.get::<_, Option<i64>>(8)?,
+            ),
+            r.get::<_, Option<i64>>(9)?,
+            r.get::<_, Option<i32>>(10)?,
+            r.get::<_, Option<Vec<u8>>>(11)?,
+            r.get::<_, Option<String>>(12)?,
+        ))
+    })?
+    .into_iter()
+    .map(
+        |((uid, modseq, bits, keywords, size, date, tz, hash, saved), sent, offset, env, json)| {
+            Ok(KeyedRecord {
+                raw: RawRecord {
+                    uid: to_uid(uid)?,
+                    modseq: modseq as u64,
+                    flags: sql::decode_flags(bits, keywords),
+                    internal_date: to_date(date, tz)?,
+                    // RFC 8514 §4.2: as in `records`.
+                    save_date: saved.and_then(|s| to_date(s, 0).ok()),
+                    size,
+                    hash: hash
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt("malformed blob hash".into()))?,
+                    parsed_json: String::new(),
+                },
+                sent_date: sent,
+                sent_date_offset: offset.unwrap_or(0),
+                envelope: env,
+                parsed_json: json,
+            })
+        },
+    )
+    .collect()
+}
+
 /// STORE (RFC 9051 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3). Returns the result and
 /// the new modseq when something changed. Runs inside a group-commit savepoint (db.rs).
 ///
@@ -318,7 +405,8 @@ pub(crate) fn records(
 /// one statement per message. `STORE 1:* +FLAGS` on 10,000 messages is one read scan and
 /// one update scan. Safe because every [`FlagOp`] is idempotent: a row already updated
 /// to a new value never matches another group's old value *and* changes again; and the
-/// `modseq < new` condition excludes updated rows anyway.
+/// `modseq < new` condition excludes updated rows anyway. A request without keywords (the
+/// common case) skips the read: see `store_system_flags`.
 pub(crate) fn store_flags(
     conn: &Connection,
     account: AccountId,
@@ -344,6 +432,10 @@ pub(crate) fn store_flags(
                 result.modified.push(to_uid(uid?)?);
             }
         }
+    }
+    if flags.keywords.is_empty() {
+        let modseq = store_system_flags(conn, &mut row, &runs, op, flags.bits, since, &mut result)?;
+        return Ok((result, modseq));
     }
     // Distinct old values among the messages to change.
     let mut olds: Vec<(u8, Option<String>)> = Vec::new();
@@ -414,6 +506,67 @@ pub(crate) fn store_flags(
         row.save(conn)?;
     }
     Ok((result, modseq))
+}
+
+/// `store_flags` without keywords in the request (`+FLAGS (\Seen)`, `-FLAGS (\Deleted)`,
+/// `FLAGS (\Seen)`: what clients send almost always). The new system flags are a function
+/// of the old bits alone, `(old & keep) | set`, so one `UPDATE ... RETURNING` per run of
+/// UIDs computes, filters and returns them: no read of the distinct old values first, and
+/// one pass over the rows instead of one per distinct old value (issue 6: STORE 1:* on
+/// 10,000 messages). Only rows whose flags really change match (RFC 7162 §3.1: a
+/// mod-sequence is assigned to a message only when its metadata changes). Replace also
+/// drops every keyword (RFC 9051 §6.4.6 FLAGS replaces the whole set); an empty keyword set
+/// is always stored as NULL (`sql::encode_keywords`).
+fn store_system_flags(
+    conn: &Connection,
+    row: &mut sql::MailboxRow,
+    runs: &[(u32, u32)],
+    op: FlagOp,
+    bits: u8,
+    since: i64,
+    result: &mut StoreFlagsResult,
+) -> Result<Option<u64>> {
+    let (keep, set, drop_keywords) = match op {
+        FlagOp::Add => (u8::MAX, bits, false),
+        FlagOp::Remove => (!bits, 0, false),
+        FlagOp::Replace => (0, bits, true),
+    };
+    // Drawn now, kept (saved with the mailbox row) only if a row changes.
+    let m = row.next_modseq();
+    let mut update = conn.prepare_cached(
+        "UPDATE messages
+         SET flags = (flags & ?5) | ?6, modseq = ?7,
+             keywords = CASE WHEN ?8 THEN NULL ELSE keywords END
+         WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 AND modseq <= ?4 AND modseq < ?7
+           AND (flags != ((flags & ?5) | ?6) OR (?8 AND keywords IS NOT NULL))
+         RETURNING uid, flags, keywords",
+    )?;
+    for &(lo, hi) in runs {
+        let rows = update.query_map(
+            params![row.id, lo, hi, since, keep, set, m as i64, drop_keywords],
+            |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, u8>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )?;
+        for r in rows {
+            let (uid, bits, keywords) = r?;
+            result.changed.push(MessageMeta {
+                uid: to_uid(uid)?,
+                modseq: ModSeq(m),
+                flags: sql::decode_flags(bits, keywords),
+            });
+        }
+    }
+    if result.changed.is_empty() {
+        return Ok(None);
+    }
+    result.changed.sort_unstable_by_key(|m| m.uid);
+    row.save(conn)?;
+    Ok(Some(m))
 }
 
 fn apply(op: FlagOp, old: &Flags, flags: &Flags) -> Flags {
@@ -499,10 +652,13 @@ pub(crate) fn copy_move(
     }
     {
         // Within a run the copies get consecutive UIDs in source order: the source row's
-        // rank in the run (row_number) plus the UIDs the earlier runs took.
+        // rank in the run (row_number) plus the UIDs the earlier runs took. RFC 8514 §3:
+        // a copy's save date is now; set here, the same value the savedate.rs trigger
+        // would write, so the trigger's second UPDATE per copied row is skipped.
         let mut insert = conn.prepare_cached(
-            "INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, size, internal_date, internal_tz, blob_id)
-             SELECT ?4, ?5 + row_number() OVER (ORDER BY uid) - 1, ?6, flags, keywords, size, internal_date, internal_tz, blob_id
+            "INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, size, internal_date, internal_tz, blob_id, save_date)
+             SELECT ?4, ?5 + row_number() OVER (ORDER BY uid) - 1, ?6, flags, keywords, size, internal_date, internal_tz, blob_id,
+                    CAST(strftime('%s', 'now') AS INTEGER)
              FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid",
         )?;
         let mut next = first;

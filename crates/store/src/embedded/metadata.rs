@@ -73,6 +73,14 @@ pub(crate) fn metadata(
     Ok(out)
 }
 
+/// The entry names a SETMETADATA changes, as stored (lower-cased), each once.
+pub(crate) fn changed_names(entries: &[(String, Option<Vec<u8>>)]) -> Vec<String> {
+    let mut names: Vec<String> = entries.iter().map(|(e, _)| e.to_lowercase()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 pub(crate) fn set_metadata(
     conn: &mut Connection,
     account: AccountId,

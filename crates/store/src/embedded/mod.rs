@@ -501,10 +501,18 @@ impl Store for EmbeddedStore {
         mailbox: Option<MailboxId>,
         entries: Vec<(String, Option<Vec<u8>>)>,
     ) -> Result<()> {
+        let names = metadata::changed_names(&entries);
         self.inner
             .db
             .write(move |c| metadata::set_metadata(c, account, mailbox, &entries))
-            .await
+            .await?;
+        // RFC 5465 §5.6, §5.7: NOTIFY sessions report the change.
+        self.inner.feed.publish(Change::Metadata {
+            account,
+            mailbox,
+            entries: names,
+        });
+        Ok(())
     }
 
     async fn records(
@@ -514,41 +522,72 @@ impl Store for EmbeddedStore {
         uids: &[Uid],
     ) -> Result<Vec<MessageRecord>> {
         let uids = messages::uid_list(uids);
+        let blobs = self.inner.blobs.clone();
+        if uids.len() <= INLINE_PARSE_MAX_RECORDS {
+            // A few parse results (FETCH of one message) are parsed on the reader thread:
+            // cheaper than a second thread hop (issue 6).
+            return self
+                .inner
+                .db
+                .read(move |c| {
+                    parse_records(messages::records(c, account, mailbox, &uids)?, &blobs)
+                })
+                .await;
+        }
         let raw = self
             .inner
             .db
             .read(move |c| messages::records(c, account, mailbox, &uids))
             .await?;
+        // Deserializing many parse results is CPU work too.
+        blocking(move || parse_records(raw, &blobs)).await
+    }
+
+    async fn records_with(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        detail: crate::RecordDetail,
+    ) -> Result<Vec<MessageRecord>> {
+        let with_envelope = match detail {
+            crate::RecordDetail::Full => return self.records(account, mailbox, uids).await,
+            crate::RecordDetail::Envelope => true,
+            crate::RecordDetail::SentDate => false,
+        };
+        let uids = messages::uid_list(uids);
         let blobs = self.inner.blobs.clone();
-        // Deserializing the parse results is CPU work too.
-        blocking(move || {
-            let mut parsed_by_blob: HashMap<Hash, Arc<loft_message::ParsedMessage>> =
-                HashMap::new();
-            raw.into_iter()
-                .map(|r| {
-                    let parsed = match parsed_by_blob.get(&r.hash) {
-                        Some(p) => p.clone(),
-                        None => {
-                            let p =
-                                Arc::new(parse::from_json(&r.parsed_json, || blobs.read(&r.hash))?);
-                            parsed_by_blob.insert(r.hash, p.clone());
-                            p
-                        }
-                    };
-                    Ok(MessageRecord {
-                        uid: r.uid,
-                        modseq: ModSeq(r.modseq),
-                        flags: r.flags,
-                        internal_date: r.internal_date,
-                        save_date: r.save_date,
-                        size: r.size,
-                        blob: BlobId(hex::encode(r.hash)),
-                        parsed,
+        // Built on the reader thread: without JSON to parse (schema.rs `blob_keys`) this
+        // is copying, cheaper than another thread hop.
+        self.inner
+            .db
+            .read(move |c| {
+                messages::records_keyed(c, account, mailbox, &uids, with_envelope)?
+                    .into_iter()
+                    .map(|k| {
+                        let parsed = match (&k.parsed_json, k.envelope) {
+                            (Some(json), _) => parse::from_json(json, || blobs.read(&k.raw.hash))?,
+                            (None, envelope) => loft_message::ParsedMessage::keys_only(
+                                envelope.unwrap_or_default(),
+                                k.sent_date,
+                                k.sent_date_offset,
+                            ),
+                        };
+                        let r = k.raw;
+                        Ok(MessageRecord {
+                            uid: r.uid,
+                            modseq: ModSeq(r.modseq),
+                            flags: r.flags,
+                            internal_date: r.internal_date,
+                            save_date: r.save_date,
+                            size: r.size,
+                            blob: BlobId(blob_hex(&r.hash)),
+                            parsed: Arc::new(parsed),
+                        })
                     })
-                })
-                .collect()
-        })
-        .await
+                    .collect()
+            })
+            .await
     }
 
     async fn blob(&self, account: AccountId, blob: &BlobId) -> Result<Vec<u8>> {
@@ -685,6 +724,17 @@ impl Store for EmbeddedStore {
         self.restore(account, mailbox, uid_validity, messages).await
     }
 
+    async fn expunge_log(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+    ) -> Result<Vec<(Uid, ModSeq)>> {
+        self.inner
+            .db
+            .read(move |c| vanished::expunge_log(c, account, mailbox))
+            .await
+    }
+
     async fn restore_mailbox_state(
         &self,
         account: AccountId,
@@ -806,6 +856,48 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Runs blocking work on tokio's blocking pool.
+/// Lowercase hex of a blob hash (what `hex::encode` gives, without its per-char iterator:
+/// FETCH 1:* builds one per message).
+fn blob_hex(hash: &Hash) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(hash.len() * 2);
+    for b in hash {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// Up to this many records, `records` parses on the DB reader thread.
+const INLINE_PARSE_MAX_RECORDS: usize = 4;
+
+/// Records with their parse results deserialized (once per blob).
+fn parse_records(raw: Vec<messages::RawRecord>, blobs: &BlobDir) -> Result<Vec<MessageRecord>> {
+    let mut parsed_by_blob: HashMap<Hash, Arc<loft_message::ParsedMessage>> = HashMap::new();
+    raw.into_iter()
+        .map(|r| {
+            let parsed = match parsed_by_blob.get(&r.hash) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = Arc::new(parse::from_json(&r.parsed_json, || blobs.read(&r.hash))?);
+                    parsed_by_blob.insert(r.hash, p.clone());
+                    p
+                }
+            };
+            Ok(MessageRecord {
+                uid: r.uid,
+                modseq: ModSeq(r.modseq),
+                flags: r.flags,
+                internal_date: r.internal_date,
+                save_date: r.save_date,
+                size: r.size,
+                blob: BlobId(blob_hex(&r.hash)),
+                parsed,
+            })
+        })
+        .collect()
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await

@@ -9,16 +9,15 @@ use crate::{AccountId, Result, StoreError};
 
 pub(crate) fn auth_settings(conn: &Connection, account: AccountId) -> Result<AuthSettings> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT scram_sha256, app_passwords_only FROM account_auth WHERE account_id = ?1",
-            [account.0],
-            |r| {
-                Ok(AuthSettings {
-                    scram_sha256: r.get(0)?,
-                    app_passwords_only: r.get::<_, i64>(1)? != 0,
-                })
-            },
-        )
+        )?
+        .query_row([account.0], |r| {
+            Ok(AuthSettings {
+                scram_sha256: r.get(0)?,
+                app_passwords_only: r.get::<_, i64>(1)? != 0,
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }
@@ -169,11 +168,10 @@ pub(crate) fn bans(conn: &Connection, now: i64) -> Result<Vec<Ban>> {
 
 pub(crate) fn ban(conn: &Connection, key: &str, now: i64) -> Result<Option<Ban>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT key, created, until, reason FROM bans WHERE key = ?1 AND until > ?2",
-            params![key, now],
-            ban_row,
-        )
+        )?
+        .query_row(params![key, now], ban_row)
         .optional()?)
 }
 

@@ -98,11 +98,10 @@ pub(crate) fn load_mailbox(
     account: AccountId,
     mailbox: MailboxId,
 ) -> Result<MailboxRow> {
-    conn.query_row(
-        &format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE id = ?1 AND account_id = ?2"),
-        params![mailbox.0, account.0],
-        MailboxRow::from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {MAILBOX_COLS} FROM mailboxes WHERE id = ?1 AND account_id = ?2"
+    ))?
+    .query_row(params![mailbox.0, account.0], MailboxRow::from_row)
     .optional()?
     .ok_or(StoreError::NotFound("mailbox"))
 }
@@ -113,11 +112,10 @@ pub(crate) fn find_mailbox(
     name: &str,
 ) -> Result<Option<MailboxRow>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = ?1 AND name = ?2"),
-            params![account.0, name],
-            MailboxRow::from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {MAILBOX_COLS} FROM mailboxes WHERE account_id = ?1 AND name = ?2"
+        ))?
+        .query_row(params![account.0, name], MailboxRow::from_row)
         .optional()?)
 }
 
@@ -131,11 +129,8 @@ pub(crate) fn all_mailboxes(conn: &Connection, account: AccountId) -> Result<Vec
 
 pub(crate) fn is_subscribed(conn: &Connection, account: AccountId, name: &str) -> Result<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM subscriptions WHERE account_id = ?1 AND name = ?2",
-            params![account.0, name],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM subscriptions WHERE account_id = ?1 AND name = ?2")?
+        .query_row(params![account.0, name], |_| Ok(()))
         .optional()?
         .is_some())
 }

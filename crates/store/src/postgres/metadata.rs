@@ -59,13 +59,19 @@ pub(crate) async fn metadata(
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
+/// Set and remove entries; returns the entry names changed (lower-cased, each once), which
+/// are also announced to the other nodes (RFC 5465 §5.6, §5.7).
 pub(crate) async fn set_metadata(
     tx: &Transaction<'_>,
+    node: u64,
     account: AccountId,
     mailbox: Option<MailboxId>,
     entries: &[(String, Option<Vec<u8>>)],
-) -> PgResult<()> {
+) -> PgResult<Vec<String>> {
     require(tx, account, mailbox, true).await?;
+    let mut names: Vec<String> = entries.iter().map(|(e, _)| e.to_lowercase()).collect();
+    names.sort();
+    names.dedup();
     for (entry, value) in entries {
         let entry = entry.to_lowercase();
         match value {
@@ -86,5 +92,14 @@ pub(crate) async fn set_metadata(
             }
         }
     }
-    Ok(())
+    // One NOTIFY per batch of names that fits a payload.
+    for batch in super::notify::metadata_batches(&names) {
+        let change = crate::Change::Metadata {
+            account,
+            mailbox,
+            entries: batch.to_vec(),
+        };
+        super::notify(tx, node, &change).await?;
+    }
+    Ok(names)
 }

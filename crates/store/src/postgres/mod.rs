@@ -734,6 +734,15 @@ impl Store for PostgresStore {
         self.restore(account, mailbox, uid_validity, messages).await
     }
 
+    async fn expunge_log(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+    ) -> Result<Vec<(Uid, ModSeq)>> {
+        read_tx!(self, |tx| transfer::expunge_log(&tx, account, mailbox)
+            .await?)
+    }
+
     async fn restore_mailbox_state(
         &self,
         account: AccountId,
@@ -757,10 +766,19 @@ impl Store for PostgresStore {
         mailbox: Option<MailboxId>,
         entries: Vec<(String, Option<Vec<u8>>)>,
     ) -> Result<()> {
-        in_tx!(self, |tx| metadata::set_metadata(
-            &tx, account, mailbox, &entries
+        let node = self.inner.node;
+        let names = in_tx!(self, |tx| metadata::set_metadata(
+            &tx, node, account, mailbox, &entries
         )
-        .await?)
+        .await?)?;
+        // RFC 5465 §5.6, §5.7: NOTIFY sessions on this node report the change; other
+        // nodes learn it from the NOTIFY sent in the transaction.
+        self.inner.feed.publish(Change::Metadata {
+            account,
+            mailbox,
+            entries: names,
+        });
+        Ok(())
     }
 
     async fn check(&self) -> Result<Vec<String>> {

@@ -18,10 +18,25 @@ use crate::{AccountId, Change, MailboxId, ModSeq};
 pub(crate) const CHANNEL: &str = "loft_changes";
 const RECONNECT_SECS: u64 = 1;
 
-/// Payload: `<node hex> M <account> <mailbox> <modseq>` or `<node hex> L <account>`,
-/// far below PostgreSQL's 8000-byte limit.
+/// Payload: `<node hex> M <account> <mailbox> <modseq>`, `<node hex> L <account>` or
+/// `<node hex> D <account> <mailbox or 0> <entry hex>...` (RFC 5464 entry names, hex so any
+/// byte is safe), below PostgreSQL's 8000-byte limit (`metadata_batches`).
 pub(crate) fn encode(node: u64, change: &Change) -> String {
     match change {
+        Change::Metadata {
+            account,
+            mailbox,
+            entries,
+        } => {
+            let mut out = format!("{node:x} D {} {}", account.0, mailbox.map_or(0, |m| m.0));
+            for e in entries {
+                out.push(' ');
+                for b in e.bytes() {
+                    out.push_str(&format!("{b:02x}"));
+                }
+            }
+            out
+        }
         Change::Mailbox {
             account,
             mailbox,
@@ -44,9 +59,60 @@ pub(crate) fn decode(payload: &str) -> Option<(u64, Change)> {
         "L" => Change::MailboxList {
             account: AccountId(f.next()?.parse().ok()?),
         },
+        "D" => {
+            let account = AccountId(f.next()?.parse().ok()?);
+            let mailbox = match f.next()?.parse().ok()? {
+                0 => None,
+                id => Some(MailboxId(id)),
+            };
+            let mut entries = Vec::new();
+            for hex in f.by_ref() {
+                entries.push(unhex(hex)?);
+            }
+            Change::Metadata {
+                account,
+                mailbox,
+                entries,
+            }
+        }
         _ => return None,
     };
     f.next().is_none().then_some((node, change))
+}
+
+/// Payload bytes kept for entry names (PostgreSQL refuses payloads of 8000 bytes or more).
+const MAX_ENTRY_PAYLOAD_BYTES: usize = 7000;
+
+/// Entry names split so each batch's payload stays below the NOTIFY limit.
+pub(crate) fn metadata_batches(names: &[String]) -> Vec<&[String]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, n) in names.iter().enumerate() {
+        let len = n.len() * 2 + 1;
+        if i > start && bytes + len > MAX_ENTRY_PAYLOAD_BYTES {
+            out.push(&names[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += len;
+    }
+    if start < names.len() {
+        out.push(&names[start..]);
+    }
+    out
+}
+
+fn unhex(hex: &str) -> Option<String> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// Starts the listener task; abort the handle to stop it.
@@ -138,11 +204,47 @@ mod tests {
         let l = Change::MailboxList {
             account: AccountId(1),
         };
-        for c in [m, l] {
+        let d = Change::Metadata {
+            account: AccountId(3),
+            mailbox: Some(MailboxId(9)),
+            entries: vec!["/private/comment".into(), "/shared/x y\u{e9}".into()],
+        };
+        let server = Change::Metadata {
+            account: AccountId(3),
+            mailbox: None,
+            entries: vec!["/shared/comment".into()],
+        };
+        for c in [m, l, d, server] {
             assert_eq!(decode(&encode(0xfeed, &c)), Some((0xfeed, c)));
         }
-        for bad in ["", "x M 1 2 3", "1 M 1 2", "1 M 1 2 3 4", "1 Q 1", "1 L -"] {
+        for bad in [
+            "",
+            "x M 1 2 3",
+            "1 M 1 2",
+            "1 M 1 2 3 4",
+            "1 Q 1",
+            "1 L -",
+            "1 D 1 0 abc",
+            "1 D 1",
+        ] {
             assert_eq!(decode(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn metadata_batches_fit_a_payload() {
+        let names: Vec<String> = (0..100).map(|i| format!("/private/{i:0>100}")).collect();
+        let batches = metadata_batches(&names);
+        assert!(batches.len() > 1);
+        assert_eq!(batches.iter().map(|b| b.len()).sum::<usize>(), 100);
+        for b in batches {
+            let change = Change::Metadata {
+                account: AccountId(i64::MAX),
+                mailbox: Some(MailboxId(i64::MAX)),
+                entries: b.to_vec(),
+            };
+            assert!(encode(u64::MAX, &change).len() < 8000);
+        }
+        assert!(metadata_batches(&[]).is_empty());
     }
 }

@@ -98,9 +98,13 @@ impl TestCluster {
         let mut last = String::new();
         for _ in 0..5 {
             cluster.port = free_port()?;
+            // fsync off: a throw-away cluster never outlives an OS crash, and CREATE
+            // DATABASE per test server would otherwise fsync a whole database copy each
+            // time. Loft's own durability is tested on the embedded store and by killing
+            // `loft serve`, not PostgreSQL.
             let options = format!(
                 "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c max_connections=300 \
-                 -c shared_buffers=32MB",
+                 -c shared_buffers=32MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 cluster.port,
                 cluster.root.display()
             );

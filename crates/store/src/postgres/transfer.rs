@@ -125,6 +125,31 @@ impl PostgresStore {
     }
 }
 
+/// Every expunge-log entry of a mailbox with its own mod-sequence, ascending by UID
+/// (`Store::expunge_log`, RFC 7162 §3.2.5.2).
+pub(crate) async fn expunge_log(
+    tx: &Transaction<'_>,
+    account: AccountId,
+    mailbox: MailboxId,
+) -> PgResult<Vec<(Uid, ModSeq)>> {
+    let row = super::mailboxes::load_mailbox(tx, account, mailbox, false).await?;
+    let rows = tx
+        .query(
+            "SELECT uid, modseq FROM expunged WHERE account_id = $1 AND mailbox_id = $2 ORDER BY uid",
+            &[&account.0, &row.id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let modseq: i64 = r.get(1);
+            let modseq = u64::try_from(modseq).map_err(|_| {
+                StoreError::Corrupt(format!("negative MODSEQ {modseq} in the expunge log"))
+            })?;
+            Ok((messages::to_uid(r.get(0))?, ModSeq(modseq)))
+        })
+        .collect()
+}
+
 async fn restore_state(
     tx: &Transaction<'_>,
     node: u64,

@@ -11,13 +11,17 @@ use chrono::{DateTime, FixedOffset};
 use loft_store::*;
 use tokio::sync::broadcast::error::TryRecvError;
 
+pub mod expunge_log;
 pub mod fts;
 pub mod metadata;
+pub mod record_detail;
 pub mod savedate;
 pub mod transfer;
 pub mod vanished;
+pub use expunge_log::expunge_log_entries;
 pub use fts::search_index_matches_scan;
 pub use metadata::metadata_entries;
+pub use record_detail::records_with_detail;
 pub use savedate::save_date_on_save;
 pub use transfer::{append_keeping_uids, import_dedup_lookup};
 pub use vanished::vanished_since;
@@ -112,10 +116,12 @@ all!(
     accounts_are_isolated,
     check_healthy,
     vanished_since,
+    expunge_log_entries,
     import_dedup_lookup,
     append_keeping_uids,
     save_date_on_save,
     search_index_matches_scan,
+    records_with_detail,
 );
 
 pub async fn run_all(
@@ -741,6 +747,68 @@ pub async fn store_flags_ops(s: &dyn Store) {
         s.store_flags(a, i, &all, FlagOp::Add, &flags(0x80, &[]), None)
             .await
             .is_err()
+    );
+
+    // Without keywords in the request (the embedded store's one-pass path): keywords
+    // stay, except that Replace drops them; only real changes get the one new modseq.
+    let store = move |op, bits, set: &'static [u32]| async move {
+        s.store_flags(a, i, &uids(set), op, &flags(bits, &[]), None)
+            .await
+            .unwrap()
+    };
+    let r = store(FlagOp::Add, Flags::FLAGGED, &[1, 2, 7]).await;
+    let m = s.highest_modseq(a, i).await.unwrap();
+    assert_eq!(
+        r.changed
+            .iter()
+            .map(|c| (c.uid.get(), c.modseq, c.flags.clone()))
+            .collect::<Vec<_>>(),
+        [
+            (1, m, flags(Flags::FLAGGED, &["x"])),
+            (
+                2,
+                m,
+                flags(Flags::ANSWERED | Flags::DRAFT | Flags::FLAGGED, &["y"])
+            ),
+        ]
+    );
+    assert!(
+        store(FlagOp::Add, Flags::FLAGGED, &[1, 2])
+            .await
+            .changed
+            .is_empty()
+    );
+    assert_eq!(s.highest_modseq(a, i).await.unwrap(), m);
+    let r = store(FlagOp::Remove, Flags::DRAFT, &[1, 2]).await;
+    assert_eq!(
+        nums(&r.changed.iter().map(|c| c.uid).collect::<Vec<_>>()),
+        [2]
+    );
+    assert_eq!(
+        r.changed[0].flags,
+        flags(Flags::ANSWERED | Flags::FLAGGED, &["y"])
+    );
+    assert!(r.changed[0].modseq > m);
+    let r = store(FlagOp::Replace, Flags::FLAGGED, &[1, 2]).await;
+    assert_eq!(r.changed.len(), 2);
+    assert!(
+        r.changed
+            .iter()
+            .all(|c| c.flags == flags(Flags::FLAGGED, &[]))
+    );
+    let m = s.highest_modseq(a, i).await.unwrap();
+    assert!(
+        store(FlagOp::Replace, Flags::FLAGGED, &[1, 2])
+            .await
+            .changed
+            .is_empty()
+    );
+    assert_eq!(s.highest_modseq(a, i).await.unwrap(), m);
+    let snap = s.snapshot(a, i).await.unwrap();
+    assert!(
+        snap.messages
+            .iter()
+            .all(|x| x.flags == flags(Flags::FLAGGED, &[]))
     );
 }
 

@@ -20,7 +20,7 @@ C: a3 CREATE Mine
 S: a3 OK ~
 C: a4 NOOP
 S: a4 OK ~
-C: a5 NOTIFY SET (personal (MailboxMetadataChange))
-S: a5 NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] ~
+C: a5 NOTIFY SET (personal (AnnotationChange))
+S: a5 NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange MailboxMetadataChange ServerMetadataChange)] ~
 C: a6 NOTIFY SET (personal (MessageNew))
 S: a6 BAD ~
