@@ -10,6 +10,8 @@
 # Parameters (environment):
 #   N=10000               messages in the bigbox mailbox (the issue's target is 100000)
 #   REPS=5                repetitions per bigbox operation (median reported)
+#   SETTLE_SECS=N/600     wait after the bigbox fill before measuring, on both servers (a
+#                         mailbox that grew over time has its search index caught up)
 #   FILL_BATCH=500        messages per MULTIAPPEND command (RFC 3502) when filling bigbox;
 #                         1 = one pipelined APPEND per message (the fill before MULTIAPPEND)
 #   LOAD_CLIENTS=50 LOAD_SECS=30
@@ -31,6 +33,7 @@ set -euo pipefail
 N=${N:-10000}
 REPS=${REPS:-5}
 FILL_BATCH=${FILL_BATCH:-500}
+SETTLE_SECS=${SETTLE_SECS:-$((N / 600))}
 LOAD_CLIENTS=${LOAD_CLIENTS:-50}
 LOAD_SECS=${LOAD_SECS:-30}
 CONN_N=${CONN_N:-10000}
@@ -64,8 +67,10 @@ else
     log "building loft and loft-bench (release)"
     cargo build --release -p loft-server -p loft-bench
 fi
-LOFT="$ROOT/target/release/loft"
-BENCH="$ROOT/target/release/loft-bench"
+# LOFT / BENCH: other binaries (e.g. a copy of a commit's build, so a build running
+# meanwhile cannot replace them mid-run).
+LOFT=${LOFT:-"$ROOT/target/release/loft"}
+BENCH=${BENCH:-"$ROOT/target/release/loft-bench"}
 
 # --- Temporary directory, ports ---------------------------------------------------------
 T=$(mktemp -d /tmp/loft-vs-dovecot.XXXXXX)
@@ -240,14 +245,14 @@ dove_args=(--name dovecot --imap "127.0.0.1:$D_IMAP" --user bench --password ben
     echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -m | awk '/Mem:/{print $2}') MiB RAM"
     echo "# date: $DATE; loft $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(dovecot --version)"
     echo "# open files: soft $(ulimit -n), hard $(ulimit -Hn); ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range)"
-    echo "# N=$N REPS=$REPS FILL_BATCH=$FILL_BATCH LOAD_CLIENTS=$LOAD_CLIENTS LOAD_SECS=$LOAD_SECS CONN_N=$CONN_N CONN_N_DOVECOT=$CONN_N_DOVECOT DELIVERY_CLIENTS=$DELIVERY_CLIENTS DELIVERY_SECS=$DELIVERY_SECS IMPORT_N=$IMPORT_N"
+    echo "# N=$N REPS=$REPS FILL_BATCH=$FILL_BATCH SETTLE_SECS=$SETTLE_SECS LOAD_CLIENTS=$LOAD_CLIENTS LOAD_SECS=$LOAD_SECS CONN_N=$CONN_N CONN_N_DOVECOT=$CONN_N_DOVECOT DELIVERY_CLIENTS=$DELIVERY_CLIENTS DELIVERY_SECS=$DELIVERY_SECS IMPORT_N=$IMPORT_N"
 } >"$OUT_DIR/run-$DATE.txt"
 cat "$OUT_DIR/run-$DATE.txt" >&2
 
 if ! skip bigbox; then
     log "bigbox N=$N"
-    "$BENCH" --json "$RESULTS" bigbox "${loft_args[@]}" --n "$N" --reps "$REPS" --fill-batch "$FILL_BATCH"
-    "$BENCH" --json "$RESULTS" bigbox "${dove_args[@]}" --n "$N" --reps "$REPS" --fill-batch "$FILL_BATCH"
+    "$BENCH" --json "$RESULTS" bigbox "${loft_args[@]}" --n "$N" --reps "$REPS" --fill-batch "$FILL_BATCH" --settle-secs "$SETTLE_SECS"
+    "$BENCH" --json "$RESULTS" bigbox "${dove_args[@]}" --n "$N" --reps "$REPS" --fill-batch "$FILL_BATCH" --settle-secs "$SETTLE_SECS"
 fi
 if ! skip load; then
     log "load: $LOAD_CLIENTS clients for $LOAD_SECS s"

@@ -21,6 +21,8 @@ pub struct BigboxOpts {
     pub fill: AppendPlan,
     /// Stop repeating an operation once its samples add up to this.
     pub max_op_time: Duration,
+    /// Wait after a fill before measuring (background indexing catches up).
+    pub settle: Duration,
 }
 
 impl Default for BigboxOpts {
@@ -32,6 +34,7 @@ impl Default for BigboxOpts {
             mailbox: "bigbox".into(),
             fill: AppendPlan::default(),
             max_op_time: Duration::from_secs(30),
+            settle: Duration::ZERO,
         }
     }
 }
@@ -79,6 +82,21 @@ pub async fn run(t: &Target, o: &BigboxOpts, sink: &mut Sink) -> anyhow::Result<
             )
             .note(format!("{}, {:.1} s", stats.describe(), took.as_secs_f64())),
         );
+        if !o.settle.is_zero() {
+            eprintln!(
+                "  {}: waiting {:.0} s after the fill (--settle-secs)",
+                t.name,
+                o.settle.as_secs_f64()
+            );
+            // The connection would time out on a server with a short idle limit: NOOP
+            // every 20 s.
+            let until = Instant::now() + o.settle;
+            while Instant::now() < until {
+                let left = until.saturating_duration_since(Instant::now());
+                tokio::time::sleep(left.min(Duration::from_secs(20))).await;
+                c.ok("NOOP").await?;
+            }
+        }
     } else {
         eprintln!(
             "  {}: {} already holds {} messages; reusing it",

@@ -31,8 +31,25 @@ impl Default for LoadOpts {
     }
 }
 
+/// The kinds of command the mix sends, by the index `record` is given.
+const KINDS: [&str; 11] = [
+    "FETCH headers",
+    "FETCH body",
+    "STORE flag",
+    "APPEND",
+    "STORE \\Deleted",
+    "EXPUNGE",
+    "IDLE+DONE",
+    "SEARCH UNSEEN",
+    "LOGIN",
+    "SELECT",
+    "NOOP",
+];
+
 struct ClientResult {
     latencies_us: Vec<u32>,
+    /// (kind, latency) per command, for the per-kind breakdown printed to stderr.
+    by_kind: Vec<(u8, u32)>,
     errors: u64,
 }
 
@@ -49,12 +66,16 @@ pub async fn run(t: &Target, o: &LoadOpts, sink: &mut Sink) -> anyhow::Result<()
     barrier.wait().await;
     let start = Instant::now();
     let mut lat = Vec::new();
+    let mut by_kind: Vec<Vec<u32>> = vec![Vec::new(); KINDS.len()];
     let mut errors = 0;
     let mut failed = 0;
     while let Some(res) = tasks.join_next().await {
         match res {
             Ok(Ok(r)) => {
                 lat.extend(r.latencies_us);
+                for (k, us) in r.by_kind {
+                    by_kind[k as usize].push(us);
+                }
                 errors += r.errors;
             }
             Ok(Err(e)) => {
@@ -66,6 +87,21 @@ pub async fn run(t: &Target, o: &LoadOpts, sink: &mut Sink) -> anyhow::Result<()
                 eprintln!("  load client panicked: {e}");
             }
         }
+    }
+    // Where the time goes, per kind of command (stderr only: not a headline figure).
+    for (name, v) in KINDS.iter().zip(by_kind.iter_mut()) {
+        if v.is_empty() {
+            continue;
+        }
+        v.sort_unstable();
+        let at = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0;
+        eprintln!(
+            "    {:<14} {:>6} cmds  p50 {:>8.2} ms  p99 {:>8.2} ms",
+            name,
+            v.len(),
+            at(0.5),
+            at(0.99)
+        );
     }
     let elapsed = start.elapsed().as_secs_f64().max(o.duration.as_secs_f64());
     lat.sort_unstable();
@@ -146,12 +182,14 @@ async fn client(
     let mut g = Generator::new(o.seed ^ 0xA99E_0D00 ^ i as u64);
     let mut res = ClientResult {
         latencies_us: Vec::with_capacity(4096),
+        by_kind: Vec::with_capacity(4096),
         errors: 0,
     };
     let deadline = Instant::now() + o.duration;
-    let record = |res: &mut ClientResult, start: Instant, ok: bool| {
-        res.latencies_us
-            .push(start.elapsed().as_micros().min(u32::MAX as u128) as u32);
+    let record = |res: &mut ClientResult, kind: u8, start: Instant, ok: bool| {
+        let us = start.elapsed().as_micros().min(u32::MAX as u128) as u32;
+        res.latencies_us.push(us);
+        res.by_kind.push((kind, us));
         if !ok {
             res.errors += 1;
         }
@@ -170,13 +208,13 @@ async fn client(
                         false,
                     )
                     .await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 0, s, r.ok());
             }
             // Open a message.
             30..=49 => {
                 let s = Instant::now();
                 let r = c.run(&format!("FETCH {k} BODY.PEEK[]"), false).await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 1, s, r.ok());
             }
             // Flag / unflag.
             50..=64 => {
@@ -188,7 +226,7 @@ async fn client(
                 };
                 let s = Instant::now();
                 let r = c.run(&format!("STORE {k} {op} ({flag})"), false).await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 2, s, r.ok());
             }
             // Save a draft / a message arrives.
             65..=74 => {
@@ -200,7 +238,7 @@ async fn client(
                     AppendPlan::single(1),
                 )
                 .await?;
-                record(&mut res, s, true);
+                record(&mut res, 3, s, true);
                 exists += 1;
             }
             // Delete a message.
@@ -209,10 +247,10 @@ async fn client(
                 let r = c
                     .run(&format!("STORE {k} +FLAGS.SILENT (\\Deleted)"), false)
                     .await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 4, s, r.ok());
                 let s = Instant::now();
                 let r = c.run("EXPUNGE", false).await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 5, s, r.ok());
                 exists -= 1;
             }
             // IDLE and leave it at once (a client waking up).
@@ -220,28 +258,28 @@ async fn client(
                 let s = Instant::now();
                 let tag = c.idle_start().await?;
                 c.idle_done(&tag).await?;
-                record(&mut res, s, true);
+                record(&mut res, 6, s, true);
             }
             90..=94 => {
                 let s = Instant::now();
                 let r = c.run("SEARCH UNSEEN", false).await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 7, s, r.ok());
             }
             // Reconnect: LOGIN and SELECT again.
             95..=96 => {
                 c.logout().await;
                 let s = Instant::now();
                 c = Imap::login(&t).await?;
-                record(&mut res, s, true);
+                record(&mut res, 8, s, true);
                 let s = Instant::now();
                 let r = c.ok(&format!("SELECT {q}")).await?;
-                record(&mut res, s, true);
+                record(&mut res, 9, s, true);
                 exists = r.exists().unwrap_or(exists as u32) as u64;
             }
             _ => {
                 let s = Instant::now();
                 let r = c.run("NOOP", false).await?;
-                record(&mut res, s, r.ok());
+                record(&mut res, 10, s, r.ok());
             }
         }
     }

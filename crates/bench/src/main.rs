@@ -78,6 +78,11 @@ enum Command {
         /// 32 with single APPENDs).
         #[arg(long)]
         fill_window: Option<usize>,
+        /// Seconds to wait after filling before measuring, as a mailbox that grew over
+        /// time would be: servers that index in the background (Loft's full-text index)
+        /// catch up. Applied the same way to every server.
+        #[arg(long, default_value_t = 0.0)]
+        settle_secs: f64,
     },
     /// N concurrent clients with a realistic command mix for a fixed time.
     Load {
@@ -181,6 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             fill_batch,
             fill_batch_kib,
             fill_window,
+            settle_secs,
         } => {
             let batch = fill_batch.max(1);
             let o = bigbox::BigboxOpts {
@@ -194,6 +200,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     window: fill_window.unwrap_or(2),
                     single_window: fill_window.unwrap_or(32),
                 },
+                settle: Duration::from_secs_f64(settle_secs.max(0.0)),
                 ..Default::default()
             };
             bigbox::run(&server.target(), &o, &mut sink).await

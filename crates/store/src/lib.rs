@@ -117,6 +117,46 @@ pub trait Store: Send + Sync + 'static {
         let _ = detail;
         self.records(account, mailbox, uids).await
     }
+    /// As `records_with`, each record with the message's raw bytes where the backend reads
+    /// them cheaply in the same round trip (FETCH BODY[] of a batch: one store call instead
+    /// of one more per message); `None`: read them with [`Store::blob`]. A backend may
+    /// leave any out (to bound the memory of one call). Correct for every backend: the
+    /// default reads none.
+    async fn records_with_content(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        detail: RecordDetail,
+    ) -> Result<Vec<(MessageRecord, Option<Vec<u8>>)>> {
+        Ok(self
+            .records_with(account, mailbox, uids, detail)
+            .await?
+            .into_iter()
+            .map(|r| (r, None))
+            .collect())
+    }
+    /// The numeric SORT keys (RFC 5256 §3 ARRIVAL, DATE, SIZE) of the given UIDs (missing
+    /// ones skipped), ascending by UID: what SORT reads when it needs nothing else. Correct
+    /// for every backend: the default derives them from `records_with(.., SentDate)` read
+    /// in batches; a backend may read only these columns.
+    async fn numeric_sort_keys(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<NumericSortKeys>> {
+        let mut out = Vec::with_capacity(uids.len());
+        for chunk in uids.chunks(1000) {
+            let recs = self
+                .records_with(account, mailbox, chunk, RecordDetail::SentDate)
+                .await?;
+            out.extend(recs.iter().map(NumericSortKeys::of));
+        }
+        out.sort_unstable_by_key(|k| k.uid);
+        out.dedup_by_key(|k| k.uid);
+        Ok(out)
+    }
     /// The raw bytes of a message of `account` (a [`MessageRecord::blob`] read from one of
     /// its mailboxes). The account keeps this lookup inside one account's rows, so a store
     /// split over several databases by account can answer it (ARCHITECTURE.md "Beyond one
@@ -369,6 +409,32 @@ pub enum SearchField {
     Cc,
     Bcc,
     Subject,
+}
+
+/// The numeric SORT keys of one message: [`Store::numeric_sort_keys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumericSortKeys {
+    pub uid: Uid,
+    /// RFC 5256 §3 ARRIVAL: the internal date, seconds since the epoch.
+    pub internal_date: i64,
+    /// RFC 5256 §2.2 DATE: the Date: header normalized to UTC (seconds since the epoch),
+    /// or the internal date when the header is absent or unparsable.
+    pub sent_date: i64,
+    /// RFC 5256 §3 SIZE: RFC822.SIZE.
+    pub size: u32,
+}
+
+impl NumericSortKeys {
+    /// The keys of a record that holds at least [`RecordDetail::SentDate`].
+    pub fn of(r: &MessageRecord) -> Self {
+        let internal_date = r.internal_date.timestamp();
+        NumericSortKeys {
+            uid: r.uid,
+            internal_date,
+            sent_date: r.parsed.sent_date.unwrap_or(internal_date),
+            size: r.size,
+        }
+    }
 }
 
 /// The answer of `Store::search_index`.

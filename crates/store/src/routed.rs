@@ -39,8 +39,8 @@ use crate::postgres::{PgSettings, PostgresStore};
 use crate::{
     Account, AccountId, AppPassword, AppendResult, AuthSettings, Ban, BlobId, Change, CopyResult,
     FlagOp, Flags, IndexedMatches, Mailbox, MailboxDelta, MailboxId, MailboxSnapshot,
-    MailboxStatus, MessageRecord, ModSeq, NewMessage, Result, SearchField, SpecialUse, Store,
-    StoreError, StoreFlagsResult, Uid, UidValidity,
+    MailboxStatus, MessageRecord, ModSeq, NewMessage, RecordDetail, Result, SearchField,
+    SpecialUse, Store, StoreError, StoreFlagsResult, Uid, UidValidity,
 };
 
 /// Bits of an [`AccountId`] that hold the backend's own id; the cluster number is above.
@@ -619,6 +619,35 @@ impl Store for RoutedStore {
     ) -> Result<Vec<MessageRecord>> {
         let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
         s.records(a, mailbox, uids).await
+    }
+    async fn records_with(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        detail: RecordDetail,
+    ) -> Result<Vec<MessageRecord>> {
+        let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
+        s.records_with(a, mailbox, uids, detail).await
+    }
+    async fn records_with_content(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        detail: RecordDetail,
+    ) -> Result<Vec<(MessageRecord, Option<Vec<u8>>)>> {
+        let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
+        s.records_with_content(a, mailbox, uids, detail).await
+    }
+    async fn numeric_sort_keys(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<crate::NumericSortKeys>> {
+        let (s, a, mailbox, _) = self.route_mailbox(account, mailbox)?;
+        s.numeric_sort_keys(a, mailbox, uids).await
     }
     async fn blob(&self, account: AccountId, blob: &BlobId) -> Result<Vec<u8>> {
         let (s, a) = self.route(account)?;

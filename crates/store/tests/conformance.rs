@@ -53,12 +53,14 @@ conformance!(
     metadata_entries,
     search_index_matches_scan,
     records_with_detail,
+    records_with_content,
+    numeric_sort_keys,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 28);
+    assert_eq!(suite::ALL.len(), 30);
 }
 
 // --- embedded only ---
@@ -88,6 +90,35 @@ fn msgs(ns: &[u32]) -> Vec<NewMessage> {
         .collect()
 }
 
+/// Message `n` with an incompressible 128 KiB body: too big to be stored inline
+/// (blobs.rs `INLINE_MAX_BYTES`), so it is a blob file.
+fn file_message(n: u32) -> Vec<u8> {
+    let mut m = suite::message(n);
+    let mut x = u64::from(n) + 1;
+    for i in 0..128 * 1024 {
+        // xorshift: deterministic, incompressible base64-alphabet text.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        m.push(if i % 76 == 75 {
+            b'\n'
+        } else {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(x % 64) as usize]
+        });
+    }
+    m
+}
+
+fn file_msgs(ns: &[u32]) -> Vec<NewMessage> {
+    ns.iter()
+        .map(|&n| NewMessage {
+            content: file_message(n),
+            flags: Flags::default(),
+            internal_date: None,
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn open_creates_layout() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,11 +134,11 @@ async fn identical_messages_share_one_blob_file() {
     let (a, ai) = setup(&s, "alice").await;
     let (b, bi) = setup(&s, "bob").await;
     // Twice in one MULTIAPPEND, once more in each account.
-    s.append(a, ai, msgs(&[1, 1])).await.unwrap();
-    s.append(a, ai, msgs(&[1])).await.unwrap();
-    s.append(b, bi, msgs(&[1])).await.unwrap();
+    s.append(a, ai, file_msgs(&[1, 1])).await.unwrap();
+    s.append(a, ai, file_msgs(&[1])).await.unwrap();
+    s.append(b, bi, file_msgs(&[1])).await.unwrap();
     assert_eq!(blob_files(dir.path()).len(), 1);
-    s.append(b, bi, msgs(&[2])).await.unwrap();
+    s.append(b, bi, file_msgs(&[2])).await.unwrap();
     assert_eq!(blob_files(dir.path()).len(), 2);
     assert!(s.check().await.unwrap().is_empty());
 
@@ -133,9 +164,9 @@ async fn identical_messages_share_one_blob_file() {
 
     // And a message stored again after its file went is written again.
     let (c, ci) = setup(&s, "carol").await;
-    s.append(c, ci, msgs(&[1])).await.unwrap();
+    s.append(c, ci, file_msgs(&[1])).await.unwrap();
     let recs = s.records(c, ci, &suite::uids(&[1])).await.unwrap();
-    assert_eq!(s.blob(c, &recs[0].blob).await.unwrap(), suite::message(1));
+    assert_eq!(s.blob(c, &recs[0].blob).await.unwrap(), file_message(1));
 }
 
 #[tokio::test]
@@ -205,7 +236,7 @@ async fn acknowledged_appends_survive_an_unclean_stop() {
 async fn check_reports_missing_corrupt_and_orphan_blobs() {
     let (dir, s) = fresh().await;
     let (a, i) = setup(&s, "alice").await;
-    s.append(a, i, msgs(&[1, 2, 3])).await.unwrap();
+    s.append(a, i, file_msgs(&[1, 2, 3])).await.unwrap();
     let recs = s.records(a, i, &suite::uids(&[1, 2])).await.unwrap();
     let path = |id: &BlobId| dir.path().join("blobs").join(&id.0[..2]).join(&id.0[2..]);
     assert!(s.check().await.unwrap().is_empty());

@@ -68,12 +68,14 @@ conformance!(
     check_healthy,
     search_index_matches_scan,
     records_with_detail,
+    records_with_content,
+    numeric_sort_keys,
 );
 
 #[test]
 fn every_suite_test_runs_here() {
     // Keeps the macro list above in step with suite::ALL.
-    assert_eq!(suite::ALL.len(), 28);
+    assert_eq!(suite::ALL.len(), 30);
 }
 
 #[tokio::test]

@@ -3,7 +3,8 @@
 //! PREVIEW RFC 8970. State: Selected.
 //!
 //! Per batch of messages: one store call for the records (only when an item needs more
-//! than the in-memory view), then one blob read per message that needs its bytes. Each
+//! than the in-memory view), with the messages' bytes when an item needs them (the store
+//! returns those it reads cheaply with the records; each other one is one blob read). Each
 //! message's response is rendered whole before it is appended (so an UNKNOWN-CTE failure
 //! never leaves half a line), and the output is flushed as it grows (STYLE.md rule 5: no
 //! store call is in progress while writing).
@@ -127,28 +128,41 @@ pub async fn handle(s: &mut Session, cmd: FetchCommand) -> CmdResult {
                 seen_now = result.changed.iter().map(|m| m.uid).collect();
             }
         }
-        let records = if needs_record {
+        let (records, mut contents): (Vec<MessageRecord>, Vec<Option<Vec<u8>>>) = if needs_record {
             let uids: Vec<Uid> = views.iter().map(|m| m.uid).collect();
-            store.records_with(account, mailbox, &uids, detail).await?
+            if needs_blob {
+                store
+                    .records_with_content(account, mailbox, &uids, detail)
+                    .await?
+                    .into_iter()
+                    .unzip()
+            } else {
+                let records = store.records_with(account, mailbox, &uids, detail).await?;
+                (records, Vec::new())
+            }
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         for view in &views {
-            let record = if needs_record {
+            let (record, content) = if needs_record {
                 match records.binary_search_by_key(&view.uid, |r| r.uid) {
-                    Ok(p) => Some(&records[p]),
+                    Ok(p) => (
+                        Some(&records[p]),
+                        contents.get_mut(p).and_then(Option::take),
+                    ),
                     Err(_) => {
                         any_expunged = true;
                         continue;
                     }
                 }
             } else {
-                None
+                (None, None)
             };
             let wants_blob =
                 needs_blob || (needs_derived && record.is_some_and(|r| r.parsed.derived.is_none()));
-            let raw = match (wants_blob, record) {
-                (true, Some(r)) => match store.blob(account, &r.blob).await {
+            let raw = match (wants_blob, record, content) {
+                (true, Some(_), Some(raw)) => Some(raw),
+                (true, Some(r), None) => match store.blob(account, &r.blob).await {
                     Ok(raw) => Some(raw),
                     Err(loft_store::StoreError::NotFound(_)) => {
                         any_expunged = true;

@@ -5,13 +5,13 @@
 //! (ENVELOPE bytes, sizes, dates: no message body) and each message's keys are computed
 //! once before sorting (`selected::sort_keys`). Memory is one key row per match.
 
-use loft_proto_imap::{Numbering, SearchCommand, SearchReturn, SortCommand};
+use loft_proto_imap::{Numbering, SearchCommand, SearchReturn, SortCommand, SortCriterion};
 use loft_store::{AccountId, MessageRecord, RecordDetail, Store, Uid};
 
 use super::search::{evaluate, saved_result, uses_modseq, write_esearch};
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
-use crate::selected::sort_keys::{self, SortRow, keys_for, sort_rows};
+use crate::selected::sort_keys::{self, NumericRow, SortRow, keys_for, sort_rows};
 use crate::selected::{self, Selected};
 
 /// Records asked of the store per call.
@@ -49,17 +49,23 @@ pub async fn handle(s: &mut Session, cmd: SortCommand) -> CmdResult {
             return Err(e);
         }
     };
-    let detail = sort_keys::record_detail(&cmd.criteria);
-    let records = load_records_with(store.as_ref(), account, sel, &matched, detail).await?;
-    let mut rows: Vec<SortRow> = records
-        .iter()
-        .map(|(i, r)| SortRow {
-            index: *i,
-            keys: keys_for(r, &cmd.criteria),
-        })
-        .collect();
-    sort_rows(&mut rows, &cmd.criteria);
-    let sorted: Vec<u32> = rows.iter().map(|r| r.index).collect();
+    // CONTEXT=SORT keeps each result's keys (`context_update`): the general path.
+    let (sorted, rows) = if update_tag.is_none() && sort_keys::all_numeric(&cmd.criteria) {
+        let sorted = sort_numeric(store.as_ref(), account, sel, &matched, &cmd.criteria).await?;
+        (sorted, Vec::new())
+    } else {
+        let detail = sort_keys::record_detail(&cmd.criteria);
+        let records = load_records_with(store.as_ref(), account, sel, &matched, detail).await?;
+        let mut rows: Vec<SortRow> = records
+            .iter()
+            .map(|(i, r)| SortRow {
+                index: *i,
+                keys: keys_for(r, &cmd.criteria),
+            })
+            .collect();
+        sort_rows(&mut rows, &cmd.criteria);
+        (rows.iter().map(|r| r.index).collect::<Vec<u32>>(), rows)
+    };
 
     let is_uid = cmd.numbering == Numbering::Uid;
     let number = |i: u32| {
@@ -129,6 +135,39 @@ pub async fn handle(s: &mut Session, cmd: SortCommand) -> CmdResult {
     } else {
         "SORT completed"
     }))
+}
+
+/// The view positions `indices`, sorted by `criteria`, all ARRIVAL, DATE or SIZE
+/// (`sort_keys::all_numeric`): only those keys are read, in one store call, and sorted as
+/// fixed-size rows (issue 6). Messages expunged meanwhile are left out.
+async fn sort_numeric(
+    store: &dyn Store,
+    account: AccountId,
+    sel: &Selected,
+    indices: &[u32],
+    criteria: &[SortCriterion],
+) -> Result<Vec<u32>, CmdError> {
+    // (UID, view position), ascending by UID as the view is.
+    let mut wanted: Vec<(Uid, u32)> = indices
+        .iter()
+        .filter_map(|&i| sel.uid_at(i).map(|u| (u, i)))
+        .collect();
+    wanted.sort_unstable();
+    let uids: Vec<Uid> = wanted.iter().map(|&(u, _)| u).collect();
+    let keys = store
+        .numeric_sort_keys(account, sel.mailbox.id, &uids)
+        .await?;
+    // The keys come ascending by UID too: pair them with their positions in one pass.
+    let mut pos = wanted.iter().peekable();
+    let mut rows: Vec<NumericRow> = Vec::with_capacity(keys.len());
+    for k in &keys {
+        while pos.next_if(|&&(u, _)| u < k.uid).is_some() {}
+        if let Some(&(_, i)) = pos.next_if(|&&(u, _)| u == k.uid) {
+            rows.push(sort_keys::numeric_row(k, i, criteria));
+        }
+    }
+    rows.sort_unstable();
+    Ok(rows.into_iter().map(|(_, i)| i).collect())
 }
 
 /// The records of the messages at view positions `indices`, paired with their position,

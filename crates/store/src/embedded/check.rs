@@ -1,5 +1,6 @@
-//! `loft check` for the embedded store: metadata against blob files, reference counts and
-//! per-mailbox counters. Problems are returned in plain words.
+//! `loft check` for the embedded store: metadata against blob bytes (inline in
+//! `blob_data` or files), reference counts and per-mailbox counters. Problems are
+//! returned in plain words.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,22 +20,26 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
         rows.collect::<rusqlite::Result<_>>()?
     };
 
+    // Hashes of the blobs stored as files (a file of an inline blob is an orphan).
     let mut known: HashSet<Hash> = HashSet::new();
     let mut blob_ids: HashSet<i64> = HashSet::new();
     {
-        let mut stmt = tx.prepare("SELECT id, sha256, size, refcount FROM blobs")?;
+        let mut stmt = tx.prepare(
+            "SELECT b.id, b.sha256, b.size, b.refcount, d.data
+             FROM blobs b LEFT JOIN blob_data d ON d.blob_id = b.id",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let hash: Vec<u8> = r.get(1)?;
             let size: i64 = r.get(2)?;
             let refcount: i64 = r.get(3)?;
+            let inline: Option<Vec<u8>> = r.get(4)?;
             blob_ids.insert(id);
             let Ok(hash) = Hash::try_from(hash) else {
                 problems.push(format!("blob row {id} has a malformed hash"));
                 continue;
             };
-            known.insert(hash);
             let hex = hex::encode(hash);
             let actual = refs.get(&id).copied().unwrap_or(0);
             if refcount != actual {
@@ -42,7 +47,14 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
                     "blob {hex} has reference count {refcount} but {actual} messages refer to it"
                 ));
             }
-            match blobs.read(&hash) {
+            let read = match &inline {
+                Some(compressed) => blobs::decompress(compressed),
+                None => {
+                    known.insert(hash);
+                    blobs.read_file(&hash)
+                }
+            };
+            match read {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     problems.push(format!(
                         "blob {hex} is missing (referenced by {actual} messages)"
@@ -63,6 +75,14 @@ pub(crate) fn check(conn: &mut Connection, blobs: &BlobDir) -> Result<Vec<String
                 }
             }
         }
+    }
+    let strays: i64 = tx.query_row(
+        "SELECT count(*) FROM blob_data WHERE blob_id NOT IN (SELECT id FROM blobs)",
+        [],
+        |r| r.get(0),
+    )?;
+    if strays > 0 {
+        problems.push(format!("{strays} inline blobs belong to no blob row"));
     }
     for (id, n) in &refs {
         if !blob_ids.contains(id) {

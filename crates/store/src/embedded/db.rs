@@ -108,6 +108,8 @@ where
 pub(crate) struct Db {
     writer: mpsc::Sender<WriterJob>,
     readers: mpsc::Sender<Job>,
+    /// Dropped with the store: the checkpoint thread then ends.
+    _checkpointer: mpsc::Sender<()>,
 }
 
 impl Db {
@@ -116,6 +118,11 @@ impl Db {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         super::schema::migrate(&mut conn)?;
+        // Checkpoints run on their own thread (spawn_checkpointer), not inside the commit
+        // of whichever write crossed SQLite's 1,000-page mark: a checkpoint copies pages
+        // and fsyncs the database file, and on the writer thread every queued write waited
+        // for it (issue 6, the load benchmark).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
 
         let (writer, writer_rx) = mpsc::channel::<WriterJob>();
         std::thread::Builder::new()
@@ -135,7 +142,13 @@ impl Db {
             conn.pragma_update(None, "cache_size", READER_CACHE_KIB.wrapping_neg())?;
             spawn_reader(&format!("loft-db-reader-{i}"), conn, readers_rx.clone())?;
         }
-        Ok(Db { writer, readers })
+        let (checkpointer, checkpoint_rx) = mpsc::channel::<()>();
+        spawn_checkpointer(path, checkpoint_rx)?;
+        Ok(Db {
+            writer,
+            readers,
+            _checkpointer: checkpointer,
+        })
     }
 
     /// Runs `f` on the writer connection, alone (it manages its own transactions).
@@ -371,6 +384,33 @@ fn run_batch(conn: &mut Connection, mut batch: Vec<Box<dyn GroupJob>>) {
     for job in batch {
         job.finish(conn);
     }
+}
+
+/// How often the checkpoint thread copies committed WAL frames into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// A thread with its own connection running `PRAGMA wal_checkpoint(PASSIVE)`
+/// periodically: PASSIVE never blocks the writer or the readers (it copies what no reader
+/// still needs and leaves the rest for the next round), and the writer restarts the WAL
+/// from its beginning once everything was copied, so the WAL stays bounded. Ends when
+/// `stop`'s sender (held by `Db`) is dropped.
+fn spawn_checkpointer(path: &Path, stop: mpsc::Receiver<()>) -> Result<()> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    std::thread::Builder::new()
+        .name("loft-db-checkpoint".to_string())
+        .spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+                let result = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                });
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
+                }
+            }
+        })
+        .map(|_| ())
+        .map_err(StoreError::Io)
 }
 
 fn spawn_reader(

@@ -266,12 +266,14 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
         .db
         .read(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT b.id, b.sha256, b.parsed FROM blobs b
+                "SELECT b.id, b.sha256, b.parsed,
+                        (SELECT data FROM blob_data WHERE blob_id = b.id)
+                 FROM blobs b
                  WHERE b.id > ?1 AND NOT EXISTS (SELECT 1 FROM fts_docs d WHERE d.blob_id = b.id)
                  ORDER BY b.id LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![after, BATCH as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
             let todo = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             // Caught up: move the cursor past every blob of this snapshot, so the next
@@ -286,7 +288,8 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
             Ok((todo, newest))
         })
         .await?;
-    let (todo, newest): (Vec<(i64, Vec<u8>, String)>, i64) = todo;
+    type Todo = (i64, Vec<u8>, String, Option<Vec<u8>>);
+    let (todo, newest): (Vec<Todo>, i64) = todo;
     let seen = todo.len();
     let Some(last) = todo.last().map(|t| t.0) else {
         *cursor = (*cursor).max(newest);
@@ -296,7 +299,9 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
     let docs = blocking(move || {
         Ok(todo
             .into_iter()
-            .filter_map(|(id, hash, parsed)| document(&blobs, id, &hash, &parsed))
+            .filter_map(|(id, hash, parsed, inline)| {
+                document(&blobs, id, &hash, &parsed, inline.as_deref())
+            })
             .collect::<Vec<_>>())
     })
     .await?;
@@ -310,11 +315,22 @@ async fn index_batch(inner: &Inner, cursor: &mut i64) -> Result<usize> {
     Ok(seen)
 }
 
-/// The index entry of one blob; None when its file cannot be read (gone since, or
-/// damaged: the message stays unindexed and is scanned, which reports the damage).
-fn document(blobs: &BlobDir, blob_id: i64, hash: &[u8], parsed_json: &str) -> Option<Doc> {
+/// The index entry of one blob, from its inline bytes (compressed) or else its file; None
+/// when it cannot be read (gone since, or damaged: the message stays unindexed and is
+/// scanned, which reports the damage).
+fn document(
+    blobs: &BlobDir,
+    blob_id: i64,
+    hash: &[u8],
+    parsed_json: &str,
+    inline: Option<&[u8]>,
+) -> Option<Doc> {
     let hash: Hash = hash.try_into().ok()?;
-    let raw = match blobs.read(&hash) {
+    let read = match inline {
+        Some(compressed) => super::blobs::decompress(compressed),
+        None => blobs.read_file(&hash),
+    };
+    let raw = match read {
         Ok(raw) => raw,
         Err(e) => {
             tracing::debug!(error = %e, blob = blob_id, "not indexing an unreadable blob");

@@ -21,10 +21,43 @@ pub(crate) struct Prepared {
     pub internal_date: DateTime<FixedOffset>,
 }
 
-/// A blob whose file this append wrote (parsed and compressed outside the DB thread).
+/// A blob this append prepared (parsed and compressed outside the DB thread): its file
+/// written, or its compressed bytes to store inline (blobs.rs `INLINE_MAX_BYTES`).
 pub(crate) struct NewBlob {
     pub size: u32,
     pub parsed_json: String,
+    pub inline: Option<Vec<u8>>,
+}
+
+/// Whether a blob's bytes are in place for a new reference, checked under the write lock:
+/// an existing row's inline data is (its row is in this transaction's snapshot), a file
+/// may have been removed by a concurrent cleanup since it was written or seen.
+pub(crate) fn bytes_in_place(
+    blobs: &BlobDir,
+    hash: &Hash,
+    existing: Option<(i64, bool)>,
+    new: Option<&NewBlob>,
+) -> bool {
+    match (existing, new) {
+        (Some((_, true)), _) => true,
+        (Some((_, false)), _) => blobs.exists(hash),
+        (None, Some(new)) => new.inline.is_some() || blobs.exists(hash),
+        (None, None) => false,
+    }
+}
+
+/// The blob row of a hash: its id and whether its bytes are inline.
+pub(crate) const FIND_BLOB: &str =
+    "SELECT b.id, EXISTS (SELECT 1 FROM blob_data d WHERE d.blob_id = b.id) FROM blobs b
+     WHERE b.sha256 = ?1";
+
+/// Stores a new blob's inline bytes (in the transaction inserting its row).
+pub(crate) fn insert_inline(conn: &Connection, blob_id: i64, new: &NewBlob) -> Result<()> {
+    if let Some(data) = &new.inline {
+        conn.prepare_cached("INSERT INTO blob_data (blob_id, data) VALUES (?1, ?2)")?
+            .execute(params![blob_id, data])?;
+    }
+    Ok(())
 }
 
 pub(crate) enum AppendOutcome {
@@ -32,6 +65,8 @@ pub(crate) enum AppendOutcome {
         result: AppendResult,
         mailbox: MailboxId,
         modseq: u64,
+        /// Blob files this append wrote for hashes whose existing row is inline: garbage.
+        unused_files: Vec<Hash>,
     },
     /// A blob file we relied on is missing (removed by a concurrent expunge's cleanup, or
     /// never prepared because its row existed when we looked): prepare every blob and
@@ -54,7 +89,8 @@ pub(crate) fn known_blobs(conn: &Connection, hashes: &[Hash]) -> Result<Vec<Hash
 /// The append job (runs inside a group-commit savepoint, db.rs). The blob files are
 /// already on disk (written and fsynced, their directories fsynced by the group commit
 /// before it commits, so a committed row never points at a missing file); each one is
-/// checked again here, under the write lock, against a concurrent cleanup. Every check
+/// checked again here, under the write lock, against a concurrent cleanup. Inline blobs
+/// are written here, in the savepoint, and become durable with the commit. Every check
 /// happens before the first write, so `BlobMissing` leaves nothing behind.
 pub(crate) fn append(
     conn: &Connection,
@@ -67,20 +103,25 @@ pub(crate) fn append(
     let mut row = sql::load_mailbox(conn, account, mailbox)?;
     // hash -> existing blob id (None: inserted by this append).
     let mut ids: HashMap<Hash, Option<i64>> = HashMap::with_capacity(messages.len());
+    let mut unused_files = Vec::new();
     {
-        let mut find = conn.prepare_cached("SELECT id FROM blobs WHERE sha256 = ?1")?;
+        let mut find = conn.prepare_cached(FIND_BLOB)?;
         for m in messages {
             if ids.contains_key(&m.hash) {
                 continue;
             }
-            if !blobs.exists(&m.hash) {
+            let existing: Option<(i64, bool)> = find
+                .query_row([&m.hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let new = new_blobs.get(&m.hash);
+            if !bytes_in_place(blobs, &m.hash, existing, new) {
                 return Ok(AppendOutcome::BlobMissing);
             }
-            let id: Option<i64> = find.query_row([&m.hash[..]], |r| r.get(0)).optional()?;
-            if id.is_none() && !new_blobs.contains_key(&m.hash) {
-                return Ok(AppendOutcome::BlobMissing);
+            if existing.is_some_and(|(_, inline)| inline) && new.is_some_and(|n| n.inline.is_none())
+            {
+                unused_files.push(m.hash);
             }
-            ids.insert(m.hash, id);
+            ids.insert(m.hash, existing.map(|(id, _)| id));
         }
     }
     let first_uid = row.allocate_uids(messages.len())?;
@@ -115,7 +156,9 @@ pub(crate) fn append(
                         return Ok(AppendOutcome::BlobMissing);
                     };
                     insert_blob.execute(params![&hash[..], new.size, n, new.parsed_json])?;
-                    conn.last_insert_rowid()
+                    let id = conn.last_insert_rowid();
+                    insert_inline(conn, id, new)?;
+                    id
                 }
             };
             blob_ids.insert(*hash, id);
@@ -154,6 +197,7 @@ pub(crate) fn append(
         result: AppendResult { uid_validity, uids },
         mailbox,
         modseq,
+        unused_files,
     })
 }
 
@@ -806,13 +850,20 @@ fn unref_blobs(conn: &Connection, refs: BTreeMap<i64, i64>) -> Result<Vec<Hash>>
         "UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256",
     )?;
     let mut del = conn.prepare_cached("DELETE FROM blobs WHERE id = ?1")?;
+    let mut is_inline =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM blob_data WHERE blob_id = ?1)")?;
     for (id, n) in refs {
         let row: Option<(i64, Vec<u8>)> = dec
             .query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match row {
             Some((left, hash)) if left <= 0 => {
+                // An inline blob leaves with its row (trigger): no file to remove.
+                let inline: bool = is_inline.query_row([id], |r| r.get(0))?;
                 del.execute([id])?;
+                if inline {
+                    continue;
+                }
                 let hash: Hash = hash
                     .try_into()
                     .map_err(|_| StoreError::Corrupt(format!("blob {id} has a malformed hash")))?;
@@ -829,7 +880,7 @@ fn unref_blobs(conn: &Connection, refs: BTreeMap<i64, i64>) -> Result<Vec<Hash>>
     Ok(dead)
 }
 
-/// Removes the files of blobs in `dead` that have no row, after the commit that dropped
+/// Removes the files of blobs in `dead` that no row needs (blobs.rs `FILE_REFERENCED`), after the commit that dropped
 /// their last reference (as `sql::gc_blobs`: inside a write transaction, so no other
 /// process re-references a hash between the check and the unlink), but unlinking on
 /// several threads: an unlink costs about a millisecond on a busy ext4 disk, and EXPUNGE
@@ -842,7 +893,7 @@ pub(crate) fn gc_blobs(conn: &mut Connection, blobs: &BlobDir, dead: &[Hash]) {
         let tx = immediate(conn)?;
         let mut unreferenced = Vec::with_capacity(dead.len());
         {
-            let mut find = tx.prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?1")?;
+            let mut find = tx.prepare_cached(super::blobs::FILE_REFERENCED)?;
             for hash in dead {
                 if find
                     .query_row([&hash[..]], |_| Ok(()))

@@ -5,7 +5,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{AccountId, MailboxId, Result, StoreError};
+use crate::{AccountId, MailboxId, ModSeq, Result, StoreError};
 
 /// `mailbox_id` 0 holds the account's server entries (mailbox ids start at 1).
 pub(crate) const METADATA_TABLES: &str = r#"
@@ -86,7 +86,7 @@ pub(crate) fn set_metadata(
     account: AccountId,
     mailbox: Option<MailboxId>,
     entries: &[(String, Option<Vec<u8>>)],
-) -> Result<()> {
+) -> Result<Option<ModSeq>> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     require(&tx, account, mailbox)?;
     for (entry, value) in entries {
@@ -103,6 +103,17 @@ pub(crate) fn set_metadata(
             )?,
         };
     }
+    // RFC 7162 §3.2: with METADATA, a QRESYNC server MUST increment the mailbox's
+    // mod-sequence when SETMETADATA changes one of its annotations.
+    let modseq = match mailbox {
+        Some(id) => {
+            let mut row = super::sql::load_mailbox(&tx, account, id)?;
+            let modseq = row.next_modseq();
+            row.save(&tx)?;
+            Some(ModSeq(modseq))
+        }
+        None => None,
+    };
     tx.commit()?;
-    Ok(())
+    Ok(modseq)
 }

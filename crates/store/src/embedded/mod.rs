@@ -3,7 +3,8 @@
 //!
 //! Layout of a data directory:
 //! - `loft.db` (+ `-wal`, `-shm`): accounts, mailboxes, messages, blob reference counts.
-//! - `blobs/ab/cdef...`: one zstd frame per distinct message, named by its SHA-256.
+//! - `blob_data` (in `loft.db`): the zstd frame of each distinct small message (blobs.rs).
+//! - `blobs/ab/cdef...`: one zstd frame per distinct bigger message, named by its SHA-256.
 //! - `blobs/tmp/`: blob files being written.
 //!
 //! Several processes may open the same directory (the CLI next to the server): every call
@@ -23,6 +24,7 @@ mod restore;
 mod savedate;
 mod schema;
 mod security;
+mod sortkeys;
 mod sql;
 mod transfer;
 mod vanished;
@@ -416,7 +418,12 @@ impl Store for EmbeddedStore {
                     if force { None } else { Some(&known) },
                 )
                 .await?;
-            let written: Vec<Hash> = new_blobs.keys().copied().collect();
+            // Files this attempt wrote (inline blobs have none).
+            let written: Vec<Hash> = new_blobs
+                .iter()
+                .filter(|(_, b)| b.inline.is_none())
+                .map(|(h, _)| *h)
+                .collect();
             let (blobs, gc) = (self.inner.blobs.clone(), self.inner.blobs.clone());
             let p = prepared.clone();
             // Group commit (db.rs): the blob directories are fsynced with the batch's,
@@ -427,11 +434,12 @@ impl Store for EmbeddedStore {
                 .write_grouped(
                     dirs,
                     move |c| messages::append(c, &blobs, account, mailbox, &p, &new_blobs),
-                    move |c, outcome| {
-                        if !matches!(outcome, Some(AppendOutcome::Done { .. })) {
-                            // Files this attempt wrote that no committed row refers to.
-                            sql::gc_blobs(c, &gc, &written);
+                    move |c, outcome| match outcome {
+                        Some(AppendOutcome::Done { unused_files, .. }) => {
+                            sql::gc_blobs(c, &gc, unused_files);
                         }
+                        // Files this attempt wrote that no committed row refers to.
+                        _ => sql::gc_blobs(c, &gc, &written),
                     },
                 )
                 .await?;
@@ -440,6 +448,7 @@ impl Store for EmbeddedStore {
                     result,
                     mailbox,
                     modseq,
+                    ..
                 } => {
                     self.publish_mailbox(account, mailbox, modseq);
                     return Ok(result);
@@ -502,10 +511,14 @@ impl Store for EmbeddedStore {
         entries: Vec<(String, Option<Vec<u8>>)>,
     ) -> Result<()> {
         let names = metadata::changed_names(&entries);
-        self.inner
+        let modseq = self
+            .inner
             .db
             .write(move |c| metadata::set_metadata(c, account, mailbox, &entries))
             .await?;
+        if let (Some(mailbox), Some(modseq)) = (mailbox, modseq) {
+            self.publish_mailbox(account, mailbox, modseq.0);
+        }
         // RFC 5465 §5.6, §5.7: NOTIFY sessions report the change.
         self.inner.feed.publish(Change::Metadata {
             account,
@@ -530,7 +543,8 @@ impl Store for EmbeddedStore {
                 .inner
                 .db
                 .read(move |c| {
-                    parse_records(messages::records(c, account, mailbox, &uids)?, &blobs)
+                    let raw = messages::records(c, account, mailbox, &uids)?;
+                    parse_records(raw, |h| blobs::read_blob(c, &blobs, h))
                 })
                 .await;
         }
@@ -540,7 +554,7 @@ impl Store for EmbeddedStore {
             .read(move |c| messages::records(c, account, mailbox, &uids))
             .await?;
         // Deserializing many parse results is CPU work too.
-        blocking(move || parse_records(raw, &blobs)).await
+        blocking(move || parse_records(raw, |h| blobs.read(h))).await
     }
 
     async fn records_with(
@@ -561,31 +575,75 @@ impl Store for EmbeddedStore {
         // is copying, cheaper than another thread hop.
         self.inner
             .db
-            .read(move |c| {
-                messages::records_keyed(c, account, mailbox, &uids, with_envelope)?
-                    .into_iter()
-                    .map(|k| {
-                        let parsed = match (&k.parsed_json, k.envelope) {
-                            (Some(json), _) => parse::from_json(json, || blobs.read(&k.raw.hash))?,
-                            (None, envelope) => loft_message::ParsedMessage::keys_only(
-                                envelope.unwrap_or_default(),
-                                k.sent_date,
-                                k.sent_date_offset,
-                            ),
-                        };
-                        let r = k.raw;
-                        Ok(MessageRecord {
-                            uid: r.uid,
-                            modseq: ModSeq(r.modseq),
-                            flags: r.flags,
-                            internal_date: r.internal_date,
-                            save_date: r.save_date,
-                            size: r.size,
-                            blob: BlobId(blob_hex(&r.hash)),
-                            parsed: Arc::new(parsed),
-                        })
+            .read(move |c| keyed_records(c, &blobs, account, mailbox, &uids, with_envelope))
+            .await
+    }
+
+    async fn numeric_sort_keys(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+    ) -> Result<Vec<crate::NumericSortKeys>> {
+        let uids = messages::uid_list(uids);
+        let blobs = self.inner.blobs.clone();
+        // One narrow scan on the reader thread (issue 6: SORT (DATE) on 100,000 messages).
+        self.inner
+            .db
+            .read(move |c| sortkeys::numeric_sort_keys(c, &blobs, account, mailbox, &uids))
+            .await
+    }
+
+    async fn records_with_content(
+        &self,
+        account: AccountId,
+        mailbox: MailboxId,
+        uids: &[Uid],
+        detail: crate::RecordDetail,
+    ) -> Result<Vec<(MessageRecord, Option<Vec<u8>>)>> {
+        let uids = messages::uid_list(uids);
+        let blobs = self.inner.blobs.clone();
+        let with_envelope = match detail {
+            crate::RecordDetail::Full if uids.len() > INLINE_PARSE_MAX_RECORDS => {
+                // Many parse results: rows and compressed inline bytes from one reader
+                // job, deserializing and decompressing on the blocking pool.
+                let (raw, inline) = self
+                    .inner
+                    .db
+                    .read(move |c| {
+                        let raw = messages::records(c, account, mailbox, &uids)?;
+                        let inline = inline_contents(c, raw.iter().map(|r| &r.hash))?;
+                        Ok((raw, inline))
                     })
-                    .collect()
+                    .await?;
+                return blocking(move || {
+                    let records = parse_records(raw, |h| blobs.read(h))?;
+                    with_contents(records, inline)
+                })
+                .await;
+            }
+            crate::RecordDetail::Full => None,
+            crate::RecordDetail::Envelope => Some(true),
+            crate::RecordDetail::SentDate => Some(false),
+        };
+        // One reader job for the records and the inline bytes (FETCH BODY[] of one message
+        // was a hop for the records and another for the bytes, issue 6).
+        self.inner
+            .db
+            .read(move |c| {
+                let records = match with_envelope {
+                    None => {
+                        let raw = messages::records(c, account, mailbox, &uids)?;
+                        parse_records(raw, |h| blobs::read_blob(c, &blobs, h))?
+                    }
+                    Some(e) => keyed_records(c, &blobs, account, mailbox, &uids, e)?,
+                };
+                let hashes: Vec<Hash> = records
+                    .iter()
+                    .map(|r| blobs::parse_hex(&r.blob.0).unwrap_or_default())
+                    .collect();
+                let inline = inline_contents(c, hashes.iter())?;
+                with_contents(records, inline)
             })
             .await
     }
@@ -595,16 +653,23 @@ impl Store for EmbeddedStore {
         // by content); the account is only needed to route a split store.
         let _ = account;
         let hash = blobs::parse_hex(&blob.0).ok_or(StoreError::NotFound("blob"))?;
+        // Inline bytes (small, most messages) are read and decompressed on the reader
+        // thread; a file is read on the blocking pool, not holding a reader meanwhile.
+        let inline = self
+            .inner
+            .db
+            .read(move |c| {
+                blobs::inline_data(c, &hash)?
+                    .map(|z| blobs::decompress(&z))
+                    .transpose()
+                    .map_err(|e| blob_error(&hash, e))
+            })
+            .await?;
+        if let Some(raw) = inline {
+            return Ok(raw);
+        }
         let blobs = self.inner.blobs.clone();
-        blocking(move || match blobs.read(&hash) {
-            Ok(raw) => Ok(raw),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound("blob")),
-            Err(e) => Err(StoreError::Corrupt(format!(
-                "blob {}: {e}",
-                hex::encode(hash)
-            ))),
-        })
-        .await
+        blocking(move || blobs.read_file(&hash).map_err(|e| blob_error(&hash, e))).await
     }
 
     async fn store_flags(
@@ -686,7 +751,10 @@ impl Store for EmbeddedStore {
     async fn claim_recent(&self, account: AccountId, mailbox: MailboxId) -> Result<(u32, u32)> {
         self.inner
             .db
-            .write(move |c| messages::claim_recent(c, account, mailbox))
+            // Unsynced: a claim lost in a power cut only lets another session see the
+            // message as \Recent again (RFC 3501 §2.3.2), and it costs no fsync per SELECT
+            // and per new message.
+            .write_unsynced(move |c| messages::claim_recent(c, account, mailbox))
             .await
     }
 
@@ -790,7 +858,8 @@ impl EmbeddedStore {
     }
 
     /// Parses, compresses and durably writes the blobs of `prepared` that are not in
-    /// `known` (all when None), once per distinct hash.
+    /// `known` (all when None), once per distinct hash; small ones are returned with their
+    /// inline bytes for the caller's transaction to store instead (blobs.rs).
     async fn write_blobs(
         &self,
         contents: &Arc<Vec<NewMessage>>,
@@ -827,19 +896,30 @@ impl EmbeddedStore {
             (contents.clone(), prepared.clone(), self.inner.blobs.clone());
         blocking(move || {
             let mut out = HashMap::with_capacity(todo.len());
-            let mut files = Vec::with_capacity(todo.len());
+            let mut files = Vec::new();
             for i in todo {
                 let raw = &contents[i].content;
                 let hash = prepared[i].hash;
                 let parsed_json = parse::to_json(raw);
-                files.push((hash, blobs::compress(raw)?));
+                let compressed = blobs::compress(raw)?;
+                // Small frames go into the append's transaction; the rest are files.
+                let inline = if blobs::is_inline_size(&compressed) {
+                    Some(compressed)
+                } else {
+                    files.push((hash, compressed));
+                    None
+                };
                 out.insert(
                     hash,
                     NewBlob {
                         size: prepared[i].size,
                         parsed_json,
+                        inline,
                     },
                 );
+            }
+            if files.is_empty() {
+                return Ok((out, Vec::new()));
             }
             // One batch: file fsyncs in parallel (blobs.rs); directories synced by the caller.
             let dirs = blobs.write_files(&files)?;
@@ -855,7 +935,15 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Runs blocking work on tokio's blocking pool.
+/// A blob read error as the store reports it.
+fn blob_error(hash: &Hash, e: std::io::Error) -> StoreError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        StoreError::NotFound("blob")
+    } else {
+        StoreError::Corrupt(format!("blob {}: {e}", hex::encode(hash)))
+    }
+}
+
 /// Lowercase hex of a blob hash (what `hex::encode` gives, without its per-char iterator:
 /// FETCH 1:* builds one per message).
 fn blob_hex(hash: &Hash) -> String {
@@ -868,18 +956,105 @@ fn blob_hex(hash: &Hash) -> String {
     s
 }
 
+/// Records with only the parts of the parse result that `blob_keys` holds (schema.rs),
+/// parsing the stored JSON only for blobs without keys.
+fn keyed_records(
+    c: &mut rusqlite::Connection,
+    blobs: &BlobDir,
+    account: AccountId,
+    mailbox: MailboxId,
+    uids: &[u32],
+    with_envelope: bool,
+) -> Result<Vec<MessageRecord>> {
+    messages::records_keyed(c, account, mailbox, uids, with_envelope)?
+        .into_iter()
+        .map(|k| {
+            let parsed = match (&k.parsed_json, k.envelope) {
+                (Some(json), _) => {
+                    parse::from_json(json, || blobs::read_blob(c, blobs, &k.raw.hash))?
+                }
+                (None, envelope) => loft_message::ParsedMessage::keys_only(
+                    envelope.unwrap_or_default(),
+                    k.sent_date,
+                    k.sent_date_offset,
+                ),
+            };
+            let r = k.raw;
+            Ok(MessageRecord {
+                uid: r.uid,
+                modseq: ModSeq(r.modseq),
+                flags: r.flags,
+                internal_date: r.internal_date,
+                save_date: r.save_date,
+                size: r.size,
+                blob: BlobId(blob_hex(&r.hash)),
+                parsed: Arc::new(parsed),
+            })
+        })
+        .collect()
+}
+
+/// Message bytes (decompressed) read with the records of one `records_with_content` call
+/// at most: the rest are read one at a time through `blob`, so a batch of big messages is
+/// never held in memory at once.
+const CONTENT_BATCH_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// The compressed inline bytes of each hash (None: a file, or over the batch budget).
+fn inline_contents<'a>(
+    c: &rusqlite::Connection,
+    hashes: impl Iterator<Item = &'a Hash>,
+) -> Result<Vec<Option<Vec<u8>>>> {
+    let mut total = 0usize;
+    let mut out = Vec::new();
+    for h in hashes {
+        let data = if total < CONTENT_BATCH_MAX_BYTES {
+            blobs::inline_data(c, h)?
+        } else {
+            None
+        };
+        total = total.saturating_add(data.as_deref().map_or(0, blobs::content_size));
+        out.push(data);
+    }
+    Ok(out)
+}
+
+/// Records paired with their decompressed inline bytes.
+fn with_contents(
+    records: Vec<MessageRecord>,
+    inline: Vec<Option<Vec<u8>>>,
+) -> Result<Vec<(MessageRecord, Option<Vec<u8>>)>> {
+    records
+        .into_iter()
+        .zip(inline.into_iter().chain(std::iter::repeat(None)))
+        .map(|(r, z)| {
+            let raw = match z {
+                Some(z) => Some(
+                    blobs::decompress(&z)
+                        .map_err(|e| StoreError::Corrupt(format!("blob {}: {e}", r.blob.0)))?,
+                ),
+                None => None,
+            };
+            Ok((r, raw))
+        })
+        .collect()
+}
+
 /// Up to this many records, `records` parses on the DB reader thread.
 const INLINE_PARSE_MAX_RECORDS: usize = 4;
 
-/// Records with their parse results deserialized (once per blob).
-fn parse_records(raw: Vec<messages::RawRecord>, blobs: &BlobDir) -> Result<Vec<MessageRecord>> {
+/// Records with their parse results deserialized (once per blob); `read` gives a blob's
+/// bytes when a stored parse result no longer deserializes.
+fn parse_records(
+    raw: Vec<messages::RawRecord>,
+    read: impl Fn(&Hash) -> std::io::Result<Vec<u8>>,
+) -> Result<Vec<MessageRecord>> {
     let mut parsed_by_blob: HashMap<Hash, Arc<loft_message::ParsedMessage>> = HashMap::new();
     raw.into_iter()
         .map(|r| {
             let parsed = match parsed_by_blob.get(&r.hash) {
                 Some(p) => p.clone(),
                 None => {
-                    let p = Arc::new(parse::from_json(&r.parsed_json, || blobs.read(&r.hash))?);
+                    let p = Arc::new(parse::from_json(&r.parsed_json, || read(&r.hash))?);
                     parsed_by_blob.insert(r.hash, p.clone());
                     p
                 }
@@ -898,6 +1073,7 @@ fn parse_records(raw: Vec<messages::RawRecord>, blobs: &BlobDir) -> Result<Vec<M
         .collect()
 }
 
+/// Runs blocking work on tokio's blocking pool.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await

@@ -175,6 +175,26 @@ BEGIN
 END;
 "#;
 
+/// Inline message bytes (blobs.rs): the zstd frame of a blob small enough to live in the
+/// database, written in the transaction that inserts its `blobs` row, so the commit's WAL
+/// fsync makes it durable with no file and no directory fsync (issue 6). A blob without a
+/// row here is a file (every blob of a store from before this table). A narrow table of
+/// its own, not a `blobs` column: scans of `blobs` (the indexer, `loft check`) and the
+/// refcount updates never touch the bytes. Deleted with its `blobs` row by the trigger.
+/// Applied on every open and idempotent, like `blob_keys`.
+const BLOB_DATA: &str = r#"
+CREATE TABLE IF NOT EXISTS blob_data (
+    blob_id INTEGER PRIMARY KEY,
+    data    BLOB NOT NULL
+);
+
+CREATE TRIGGER IF NOT EXISTS blob_data_delete
+AFTER DELETE ON blobs
+BEGIN
+    DELETE FROM blob_data WHERE blob_id = OLD.id;
+END;
+"#;
+
 /// Creates `blob_keys` and `blob_envelopes`; when new, fills them for the blobs already
 /// stored (their JSON parsed once here, whatever its form, so an upgraded store answers
 /// from the tables too). A row that does not parse is left out: readers fall back to the
@@ -232,6 +252,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     tx.execute_batch(super::metadata::METADATA_TABLES)?;
     super::savedate::migrate(&tx)?;
     migrate_blob_keys(&tx)?;
+    tx.execute_batch(BLOB_DATA)?;
     tx.execute_batch(super::fts::FTS_TABLES)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

@@ -292,13 +292,20 @@ pub(crate) fn unref_blobs(
         "UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256",
     )?;
     let mut del = tx.prepare_cached("DELETE FROM blobs WHERE id = ?1")?;
+    let mut is_inline =
+        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM blob_data WHERE blob_id = ?1)")?;
     for (id, n) in refs {
         let row: Option<(i64, Vec<u8>)> = dec
             .query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match row {
             Some((left, hash)) if left <= 0 => {
+                // An inline blob leaves with its row (trigger): no file to remove.
+                let inline: bool = is_inline.query_row([id], |r| r.get(0))?;
                 del.execute([id])?;
+                if inline {
+                    continue;
+                }
                 let hash: Hash = hash
                     .try_into()
                     .map_err(|_| StoreError::Corrupt(format!("blob {id} has a malformed hash")))?;
@@ -315,7 +322,8 @@ pub(crate) fn unref_blobs(
     Ok(dead)
 }
 
-/// Removes the files of blobs that have no row. Runs after the transaction that dropped
+/// Removes the files of blobs that no row needs (no row, or an inline one: blobs.rs
+/// `FILE_REFERENCED`). Runs after the transaction that dropped
 /// the last reference has committed (a crash before this leaves an orphan file, never a
 /// missing one), inside a write transaction so no other process can re-reference the hash
 /// between our check and the unlink: an appender re-checks that its file exists inside
@@ -328,9 +336,7 @@ pub(crate) fn gc_blobs(conn: &mut Connection, blobs: &BlobDir, dead: &[Hash]) {
         let tx = immediate(conn)?;
         for hash in dead {
             let referenced = tx
-                .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [&hash[..]], |_| {
-                    Ok(())
-                })
+                .query_row(super::blobs::FILE_REFERENCED, [&hash[..]], |_| Ok(()))
                 .optional()?
                 .is_some();
             if !referenced {

@@ -122,7 +122,12 @@ impl EmbeddedStore {
                     if force { None } else { Some(&known) },
                 )
                 .await?;
-            let written: Vec<Hash> = new_blobs.keys().copied().collect();
+            // Files this attempt wrote (inline blobs have none).
+            let written: Vec<Hash> = new_blobs
+                .iter()
+                .filter(|(_, b)| b.inline.is_none())
+                .map(|(h, _)| *h)
+                .collect();
             let blobs = self.inner.blobs.clone();
             let (p, u) = (prepared.clone(), uids.clone());
             let outcome = self
@@ -139,9 +144,10 @@ impl EmbeddedStore {
                         &u,
                         &new_blobs,
                     );
-                    if !matches!(outcome, Ok(Some(_))) {
-                        sql::gc_blobs(c, &blobs, &written);
-                    }
+                    // Also after success: a file written for bytes another writer stored
+                    // inline meanwhile is unneeded (blobs.rs `FILE_REFERENCED` keeps the
+                    // others).
+                    sql::gc_blobs(c, &blobs, &written);
                     outcome
                 })
                 .await?;
@@ -221,7 +227,7 @@ fn insert_with_uids(
     }
     let modseq = row.next_modseq();
     {
-        let mut find = tx.prepare_cached("SELECT id FROM blobs WHERE sha256 = ?1")?;
+        let mut find = tx.prepare_cached(super::messages::FIND_BLOB)?;
         let mut incref =
             tx.prepare_cached("UPDATE blobs SET refcount = refcount + 1 WHERE id = ?1")?;
         let mut insert_blob = tx.prepare_cached(
@@ -233,21 +239,26 @@ fn insert_with_uids(
         )?;
         let mut keywords: Vec<String> = Vec::new();
         for (m, uid) in messages.iter().zip(uids) {
-            if !blobs.exists(&m.hash) {
+            let existing: Option<(i64, bool)> = find
+                .query_row([&m.hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let new = new_blobs.get(&m.hash);
+            if !super::messages::bytes_in_place(blobs, &m.hash, existing, new) {
                 return Ok(None);
             }
-            let blob_id: i64 = match find.query_row([&m.hash[..]], |r| r.get(0)).optional()? {
-                Some(id) => {
+            let blob_id: i64 = match (existing, new) {
+                (Some((id, _)), _) => {
                     incref.execute([id])?;
                     id
                 }
-                None => {
-                    let Some(new) = new_blobs.get(&m.hash) else {
-                        return Ok(None);
-                    };
+                (None, Some(new)) => {
                     insert_blob.execute(params![&m.hash[..], new.size, new.parsed_json])?;
-                    tx.last_insert_rowid()
+                    let id = tx.last_insert_rowid();
+                    super::messages::insert_inline(&tx, id, new)?;
+                    id
                 }
+                // bytes_in_place is false without either.
+                (None, None) => return Ok(None),
             };
             insert.execute(params![
                 row.id,

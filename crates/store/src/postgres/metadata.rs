@@ -5,7 +5,7 @@
 use tokio_postgres::Transaction;
 
 use super::PgResult;
-use crate::{AccountId, MailboxId, StoreError};
+use crate::{AccountId, MailboxId, ModSeq, StoreError};
 
 fn key(mailbox: Option<MailboxId>) -> i64 {
     mailbox.map_or(0, |m| m.0)
@@ -67,7 +67,7 @@ pub(crate) async fn set_metadata(
     account: AccountId,
     mailbox: Option<MailboxId>,
     entries: &[(String, Option<Vec<u8>>)],
-) -> PgResult<Vec<String>> {
+) -> PgResult<(Vec<String>, Option<ModSeq>)> {
     require(tx, account, mailbox, true).await?;
     let mut names: Vec<String> = entries.iter().map(|(e, _)| e.to_lowercase()).collect();
     names.sort();
@@ -92,6 +92,23 @@ pub(crate) async fn set_metadata(
             }
         }
     }
+    // RFC 7162 §3.2: with METADATA, a QRESYNC server MUST increment the mailbox's
+    // mod-sequence when SETMETADATA changes one of its annotations.
+    let modseq = match mailbox {
+        Some(id) => {
+            let mut row = super::mailboxes::load_mailbox(tx, account, id, true).await?;
+            let modseq = ModSeq(row.next_modseq() as u64);
+            row.save(tx, account).await?;
+            let change = crate::Change::Mailbox {
+                account,
+                mailbox: id,
+                modseq,
+            };
+            super::notify(tx, node, &change).await?;
+            Some(modseq)
+        }
+        None => None,
+    };
     // One NOTIFY per batch of names that fits a payload.
     for batch in super::notify::metadata_batches(&names) {
         let change = crate::Change::Metadata {
@@ -101,5 +118,5 @@ pub(crate) async fn set_metadata(
         };
         super::notify(tx, node, &change).await?;
     }
-    Ok(names)
+    Ok((names, modseq))
 }

@@ -767,10 +767,17 @@ impl Store for PostgresStore {
         entries: Vec<(String, Option<Vec<u8>>)>,
     ) -> Result<()> {
         let node = self.inner.node;
-        let names = in_tx!(self, |tx| metadata::set_metadata(
+        let (names, modseq) = in_tx!(self, |tx| metadata::set_metadata(
             &tx, node, account, mailbox, &entries
         )
         .await?)?;
+        if let (Some(mailbox), Some(modseq)) = (mailbox, modseq) {
+            self.inner.feed.publish(Change::Mailbox {
+                account,
+                mailbox,
+                modseq,
+            });
+        }
         // RFC 5465 §5.6, §5.7: NOTIFY sessions on this node report the change; other
         // nodes learn it from the NOTIFY sent in the transaction.
         self.inner.feed.publish(Change::Metadata {

@@ -9,6 +9,7 @@ pub async fn metadata_entries(s: &dyn Store) {
     let (a, i) = setup(s, "alice").await;
     let (b, _) = setup(s, "bob").await;
     assert!(s.metadata(a, None).await.unwrap().is_empty());
+    let before = s.highest_modseq(a, i).await.unwrap();
     s.set_metadata(
         a,
         Some(i),
@@ -19,6 +20,10 @@ pub async fn metadata_entries(s: &dyn Store) {
     )
     .await
     .unwrap();
+    // RFC 7162 §3.2: SETMETADATA on a mailbox raises its mod-sequence; server
+    // annotations belong to no mailbox and raise none.
+    let after = s.highest_modseq(a, i).await.unwrap();
+    assert!(after > before, "{before:?} -> {after:?}");
     s.set_metadata(
         a,
         None,
@@ -26,6 +31,7 @@ pub async fn metadata_entries(s: &dyn Store) {
     )
     .await
     .unwrap();
+    assert_eq!(s.highest_modseq(a, i).await.unwrap(), after);
     // Names are case-insensitive (stored lower-case), sorted; server and mailbox apart.
     assert_eq!(
         s.metadata(a, Some(i)).await.unwrap(),

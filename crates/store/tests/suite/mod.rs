@@ -14,14 +14,18 @@ use tokio::sync::broadcast::error::TryRecvError;
 pub mod expunge_log;
 pub mod fts;
 pub mod metadata;
+pub mod numeric_sort_keys;
 pub mod record_detail;
+pub mod records_content;
 pub mod savedate;
 pub mod transfer;
 pub mod vanished;
 pub use expunge_log::expunge_log_entries;
 pub use fts::search_index_matches_scan;
 pub use metadata::metadata_entries;
+pub use numeric_sort_keys::numeric_sort_keys;
 pub use record_detail::records_with_detail;
+pub use records_content::records_with_content;
 pub use savedate::save_date_on_save;
 pub use transfer::{append_keeping_uids, import_dedup_lookup};
 pub use vanished::vanished_since;
@@ -122,6 +126,8 @@ all!(
     save_date_on_save,
     search_index_matches_scan,
     records_with_detail,
+    records_with_content,
+    numeric_sort_keys,
 );
 
 pub async fn run_all(
