@@ -19,11 +19,14 @@ pub mod threading;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use loft_proto_imap::{Code, Flag, Numbering, ResponseWriter, SequenceSet, Status};
 use loft_store::{
-    AccountId, Flags, Mailbox, MailboxSnapshot, MessageMeta, ModSeq, Store, StoreError, Uid,
+    AccountId, Change, Flags, Mailbox, MailboxDelta, MailboxSnapshot, MessageMeta, ModSeq, Store,
+    StoreError, Uid,
 };
+use tokio::sync::broadcast;
 
 use crate::cmd::CmdError;
 use crate::session::Enabled;
@@ -62,7 +65,18 @@ pub struct Selected {
     is_fresh: bool,
     /// RFC 5267 §4.3 searches with UPDATE; they end with the selection.
     pub(crate) contexts: crate::context_update::UpdateContexts,
+    /// This process's change feed, subscribed before the view was read (`open`); None for
+    /// a view built otherwise, which then asks the store after every command.
+    feed: Option<broadcast::Receiver<Change>>,
+    /// When the view last asked the store for a delta.
+    last_delta: Instant,
 }
+
+/// A sync asks the store again at least this often even when this process's change feed
+/// announced nothing: changes made by another process on the same data directory (the CLI)
+/// or by a node whose notifications were lost are not on the feed. IDLE polls at the same
+/// pace (`idle_poll_millis`).
+const QUIET_SYNC_MAX_AGE: Duration = Duration::from_secs(1);
 
 /// One message of the view as a command sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +156,9 @@ impl Selected {
         is_read_only: bool,
     ) -> Result<Selected, StoreError> {
         let uid_validity = mailbox.uid_validity.get();
+        // Before anything is read, so no change between the read and the subscription is
+        // missed (see `feed_is_quiet`).
+        let feed = store.subscribe();
         // EXAMINE shows the last `status.recent` messages as \Recent (RFC 3501 §6.3.2), a
         // count only the snapshot has: it always takes the full path.
         if !is_read_only
@@ -193,6 +210,7 @@ impl Selected {
                 as u32;
             sel.entries = entries;
             sel.keyword_sets = keyword_sets;
+            sel.feed = Some(feed);
             return Ok(sel);
         }
         let snapshot = store.snapshot(account, mailbox.id).await?;
@@ -202,7 +220,8 @@ impl Selected {
         } else {
             Some(store.claim_recent(account, mailbox.id).await?)
         };
-        let sel = Selected::from_snapshot(snapshot, is_read_only, recent)?;
+        let mut sel = Selected::from_snapshot(snapshot, is_read_only, recent)?;
+        sel.feed = Some(feed);
         shared::put(
             store,
             account,
@@ -232,9 +251,22 @@ impl Selected {
         if std::mem::take(&mut self.is_fresh) {
             return Ok(());
         }
-        let delta = store
-            .delta(account, self.mailbox.id, self.highest_modseq)
-            .await?;
+        // Nothing announced for this mailbox since the last delta, which is recent: the
+        // store would answer "no change" (one thread hop saved on most commands). Expunges
+        // learned earlier and not yet announced still go out below.
+        let delta = if self.feed_is_quiet(account) {
+            MailboxDelta {
+                highest_modseq: self.highest_modseq,
+                changed: Vec::new(),
+                expunged: Vec::new(),
+                keywords: Vec::new(),
+            }
+        } else {
+            self.last_delta = Instant::now();
+            store
+                .delta(account, self.mailbox.id, self.highest_modseq)
+                .await?
+        };
         // New keywords first, so the FETCH responses below only use announced flags.
         if self.learn_keywords(&delta.keywords) {
             self.write_flags(out);
@@ -617,7 +649,36 @@ impl Selected {
             saved_search: Vec::new(),
             is_fresh: true,
             contexts: Default::default(),
+            feed: None,
+            last_delta: Instant::now(),
         }
+    }
+
+    /// Drains the feed; true when it announced no change of this mailbox (and did not
+    /// overflow) and the last delta is younger than `QUIET_SYNC_MAX_AGE`.
+    fn feed_is_quiet(&mut self, account: AccountId) -> bool {
+        let Some(feed) = self.feed.as_mut() else {
+            return false;
+        };
+        let mut quiet = true;
+        loop {
+            match feed.try_recv() {
+                Ok(Change::Mailbox {
+                    account: a,
+                    mailbox,
+                    ..
+                }) if a == account && mailbox == self.mailbox.id => quiet = false,
+                Ok(_) => {}
+                Err(broadcast::error::TryRecvError::Empty) => break,
+                // Missed changes may include ours.
+                Err(broadcast::error::TryRecvError::Lagged(_)) => quiet = false,
+                Err(broadcast::error::TryRecvError::Closed) => {
+                    quiet = false;
+                    break;
+                }
+            }
+        }
+        quiet && self.last_delta.elapsed() < QUIET_SYNC_MAX_AGE
     }
 
     fn is_claimed_recent(&self, uid: u32) -> bool {

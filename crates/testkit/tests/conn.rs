@@ -1,5 +1,5 @@
 //! The `TestServer` / `TestConn` helpers themselves, and an example of their use in
-//! command tests (`imap/tests/<command>.rs`).
+//! command tests (`crates/imap/tests/imap/<command>.rs`).
 
 use std::time::Duration;
 

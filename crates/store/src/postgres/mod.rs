@@ -36,6 +36,8 @@ pub const DEFAULT_POOL_SIZE: usize = 16;
 /// fails; nothing half-done is committed).
 pub const DEFAULT_STATEMENT_TIMEOUT_MS: u64 = 30_000;
 const CONNECT_TIMEOUT_SECS: u64 = 10;
+/// How long `open` waits for the LISTEN connection before starting without it.
+const LISTEN_READY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often an operation is retried after a deadlock or serialization failure.
 pub(crate) const MAX_ATTEMPTS: u32 = 8;
 
@@ -259,9 +261,22 @@ impl PostgresStore {
         drop(client);
         let feed = Feed::new();
         let node = rand::random::<u64>();
-        let listener = settings
-            .listen
-            .then(|| notify::spawn(config, feed.clone(), node, target.clone()));
+        let listener = if settings.listen {
+            let (listening, is_listening) = tokio::sync::oneshot::channel();
+            let handle = notify::spawn(config, feed.clone(), node, target.clone(), listening);
+            // Return once LISTEN is in effect, so every change another node commits from
+            // now on reaches this feed. Unreachable for a while: start anyway (the listener
+            // keeps retrying; IDLE polls meanwhile).
+            if tokio::time::timeout(LISTEN_READY_TIMEOUT, is_listening)
+                .await
+                .is_err()
+            {
+                tracing::warn!(%target, "LISTEN not ready yet; continuing, it keeps retrying");
+            }
+            Some(handle)
+        } else {
+            None
+        };
         Ok(PostgresStore {
             inner: Arc::new(Inner {
                 pool,

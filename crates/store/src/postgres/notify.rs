@@ -115,17 +115,21 @@ fn unhex(hex: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Starts the listener task; abort the handle to stop it.
+/// Starts the listener task; abort the handle to stop it. `listening` gets a message once
+/// the first `LISTEN` is in effect: a change committed by another node after that reaches
+/// this feed (one committed before it cannot, PostgreSQL keeps no backlog).
 pub(crate) fn spawn(
     config: tokio_postgres::Config,
     feed: Feed,
     node: u64,
     target: String,
+    listening: tokio::sync::oneshot::Sender<()>,
 ) -> tokio::task::AbortHandle {
     tokio::spawn(async move {
         let mut was_down = false;
+        let mut listening = Some(listening);
         loop {
-            match listen(&config, &feed, node, &mut was_down).await {
+            match listen(&config, &feed, node, &mut was_down, &mut listening).await {
                 Ok(()) => {
                     tracing::warn!(%target, "PostgreSQL LISTEN connection closed; reconnecting")
                 }
@@ -148,6 +152,7 @@ async fn listen(
     feed: &Feed,
     node: u64,
     was_down: &mut bool,
+    listening: &mut Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Result<(), tokio_postgres::Error> {
     let (client, mut conn) = config.connect(NoTls).await?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -170,6 +175,9 @@ async fn listen(
     });
     let result = async {
         client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        if let Some(tx) = listening.take() {
+            let _ = tx.send(());
+        }
         if *was_down {
             tracing::info!("PostgreSQL LISTEN connection is back");
             *was_down = false;
