@@ -846,17 +846,80 @@ pub fn write_flags_fetch(
     enabled: &Enabled,
     with_uid: bool,
 ) {
-    write_fetch_start(out, m, enabled);
-    if (with_uid || enabled.condstore) && !enabled.uidonly {
-        out.raw(format!("UID {} ", m.uid.get()).as_bytes());
+    let e = EntryRef {
+        uid: m.uid.get(),
+        bits: m.flags.bits,
+        keywords: &m.flags.keywords,
+        is_recent: m.is_recent,
+        is_expunged: m.is_expunged,
+        modseq: m.modseq.0,
+    };
+    write_entry_flags_fetch(out, m.seq, &e, enabled, with_uid);
+}
+
+/// `write_flags_fetch` for one entry of the view, writing straight from it: no
+/// `MessageView` nor wire flags built per message (STORE 1:* answers every message: issue 6).
+/// `* seq FETCH ([UID u ]FLAGS (...)[ MODSEQ (m)])`, or `* uid UIDFETCH (` after ENABLE
+/// UIDONLY (RFC 9586 §3); \Recent only for rev1 sessions (RFC 9051 Appendix E); UID and
+/// MODSEQ once CONDSTORE is enabled (RFC 7162 §3.1, §3.2.4).
+pub(crate) fn write_entry_flags_fetch(
+    out: &mut ResponseWriter,
+    seq: u32,
+    e: &EntryRef<'_>,
+    enabled: &Enabled,
+    with_uid: bool,
+) {
+    out.raw(b"* ");
+    if enabled.uidonly {
+        out.number(u64::from(e.uid));
+        out.raw(b" UIDFETCH (");
+    } else {
+        out.number(u64::from(seq));
+        out.raw(b" FETCH (");
+        if with_uid || enabled.condstore {
+            out.raw(b"UID ");
+            out.number(u64::from(e.uid));
+            out.raw(b" ");
+        }
     }
-    out.raw(b"FLAGS ");
-    out.flag_list(&flags_to_wire(&m.flags), m.is_recent && !enabled.imap4rev2);
+    out.raw(b"FLAGS (");
+    let mut first = true;
+    let mut item = |out: &mut ResponseWriter, bytes: &[u8]| {
+        if !first {
+            out.raw(b" ");
+        }
+        first = false;
+        out.raw(bytes);
+    };
+    for (bit, name) in SYSTEM_FLAG_NAMES {
+        if e.bits & bit != 0 {
+            item(out, name);
+        }
+    }
+    // Keywords are atoms, checked when they were stored: written as they are.
+    for k in e.keywords {
+        item(out, k.as_bytes());
+    }
+    if e.is_recent && !enabled.imap4rev2 {
+        item(out, b"\\Recent");
+    }
+    out.raw(b")");
     if enabled.condstore {
-        out.raw(format!(" MODSEQ ({})", m.modseq.0).as_bytes());
+        out.raw(b" MODSEQ (");
+        out.number(e.modseq);
+        out.raw(b")");
     }
     out.raw(b")\r\n");
 }
+
+/// System flags in the order `selected::flags_to_wire` writes them.
+const SYSTEM_FLAG_NAMES: [(u8, &[u8]); 5] = [
+    (Flags::SEEN, b"\\Seen"),
+    (Flags::ANSWERED, b"\\Answered"),
+    (Flags::FLAGGED, b"\\Flagged"),
+    (Flags::DELETED, b"\\Deleted"),
+    (Flags::DRAFT, b"\\Draft"),
+];
 
 /// `* seq FETCH (UID u MODSEQ (m))`: what STORE .SILENT still owes a CONDSTORE client for
 /// each message it changed (RFC 7162 §3.1.3, §3.2.4).
@@ -1472,5 +1535,65 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(k.intern(&[]).unwrap(), 0);
         assert_eq!(k.sets.len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod flags_fetch_tests {
+    use loft_store::{Flags, ModSeq, Uid};
+
+    use super::*;
+
+    /// The entry path (STORE) writes exactly what `write_flags_fetch` writes for the same
+    /// message, in every mode.
+    #[test]
+    fn entry_fetch_matches_write_flags_fetch() {
+        let keyword_sets: [Vec<String>; 3] = [
+            vec![],
+            vec!["$Forwarded".into()],
+            vec!["$Junk".into(), "work".into()],
+        ];
+        for bits in [0, Flags::SEEN, Flags::FLAGGED | Flags::DRAFT, 0x1f] {
+            for keywords in &keyword_sets {
+                for mode in 0..32u8 {
+                    let enabled = Enabled {
+                        imap4rev2: mode & 1 != 0,
+                        condstore: mode & 2 != 0,
+                        uidonly: mode & 4 != 0,
+                        ..Enabled::default()
+                    };
+                    let with_uid = mode & 8 != 0;
+                    let is_recent = mode & 16 != 0;
+                    let e = EntryRef {
+                        uid: 4711,
+                        bits,
+                        keywords,
+                        is_recent,
+                        is_expunged: false,
+                        modseq: 99,
+                    };
+                    let m = MessageView {
+                        seq: 12,
+                        uid: Uid::new(4711).unwrap(),
+                        modseq: ModSeq(99),
+                        flags: Flags {
+                            bits,
+                            keywords: keywords.clone(),
+                        },
+                        is_recent,
+                        is_expunged: false,
+                    };
+                    let mut fast = ResponseWriter::new();
+                    write_entry_flags_fetch(&mut fast, 12, &e, &enabled, with_uid);
+                    let mut slow = ResponseWriter::new();
+                    write_flags_fetch(&mut slow, &m, &enabled, with_uid);
+                    assert_eq!(
+                        String::from_utf8_lossy(fast.as_bytes()),
+                        String::from_utf8_lossy(slow.as_bytes()),
+                        "bits {bits:#x} keywords {keywords:?} mode {mode:#b}"
+                    );
+                }
+            }
+        }
     }
 }

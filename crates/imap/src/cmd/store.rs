@@ -1,12 +1,13 @@
 //! STORE and UID STORE: RFC 9051 §6.4.6, §6.4.9; UNCHANGEDSINCE and MODIFIED RFC 7162
 //! §3.1.3, MODSEQ in the responses §3.1.4.2, §3.2.4. State: Selected.
-use loft_proto_imap::{Code, Numbering, ResponseWriter, StoreCommand, StoreMode};
-use loft_store::{FlagOp, Flags, ModSeq, Uid};
+use loft_proto_imap::{Code, Numbering, StoreCommand, StoreMode};
+use loft_store::{FlagOp, ModSeq, Uid};
 
 use super::{CmdError, CmdResult, Done};
 use crate::Session;
-use crate::selected::{self, EntryRef, flags_from_wire, sets::render_set, write_modseq_fetch_in};
-use crate::session::Enabled;
+use crate::selected::{
+    self, flags_from_wire, sets::render_set, write_entry_flags_fetch, write_modseq_fetch_in,
+};
 
 pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
     // RFC 9051 §2.3.2: `\Recent` is refused by the decoder; other `\Word` flag-extensions
@@ -111,128 +112,4 @@ pub async fn handle(s: &mut Session, cmd: StoreCommand) -> CmdResult {
         Code::Modified(render_set(&numbers)),
         "Conditional STORE failed for some messages",
     ))
-}
-
-/// `selected::write_flags_fetch` for one entry of the view, byte for byte, without building
-/// a `MessageView` and wire flags per message (STORE 1:* answers every message: issue 6).
-/// `* seq FETCH ([UID u ]FLAGS (...)[ MODSEQ (m)])`, or `* uid UIDFETCH (` after ENABLE
-/// UIDONLY (RFC 9586 §3); \Recent only for rev1 sessions (RFC 9051 Appendix E); UID and
-/// MODSEQ once CONDSTORE is enabled (RFC 7162 §3.1, §3.2.4).
-fn write_entry_flags_fetch(
-    out: &mut ResponseWriter,
-    seq: u32,
-    e: &EntryRef<'_>,
-    enabled: &Enabled,
-    with_uid: bool,
-) {
-    out.raw(b"* ");
-    if enabled.uidonly {
-        out.number(u64::from(e.uid));
-        out.raw(b" UIDFETCH (");
-    } else {
-        out.number(u64::from(seq));
-        out.raw(b" FETCH (");
-        if with_uid || enabled.condstore {
-            out.raw(b"UID ");
-            out.number(u64::from(e.uid));
-            out.raw(b" ");
-        }
-    }
-    out.raw(b"FLAGS (");
-    let mut first = true;
-    let mut item = |out: &mut ResponseWriter, bytes: &[u8]| {
-        if !first {
-            out.raw(b" ");
-        }
-        first = false;
-        out.raw(bytes);
-    };
-    for (bit, name) in SYSTEM_FLAG_NAMES {
-        if e.bits & bit != 0 {
-            item(out, name);
-        }
-    }
-    // Keywords are atoms, checked when they were stored: written as they are.
-    for k in e.keywords {
-        item(out, k.as_bytes());
-    }
-    if e.is_recent && !enabled.imap4rev2 {
-        item(out, b"\\Recent");
-    }
-    out.raw(b")");
-    if enabled.condstore {
-        out.raw(b" MODSEQ (");
-        out.number(e.modseq);
-        out.raw(b")");
-    }
-    out.raw(b")\r\n");
-}
-
-/// System flags in the order `selected::flags_to_wire` writes them.
-const SYSTEM_FLAG_NAMES: [(u8, &[u8]); 5] = [
-    (Flags::SEEN, b"\\Seen"),
-    (Flags::ANSWERED, b"\\Answered"),
-    (Flags::FLAGGED, b"\\Flagged"),
-    (Flags::DELETED, b"\\Deleted"),
-    (Flags::DRAFT, b"\\Draft"),
-];
-
-#[cfg(test)]
-mod tests {
-    use loft_store::{Flags, ModSeq, Uid};
-
-    use super::*;
-    use crate::selected::{MessageView, write_flags_fetch};
-
-    /// The STORE fast path writes exactly what `write_flags_fetch` writes, in every mode.
-    #[test]
-    fn entry_fetch_matches_write_flags_fetch() {
-        let keyword_sets: [Vec<String>; 3] = [
-            vec![],
-            vec!["$Forwarded".into()],
-            vec!["$Junk".into(), "work".into()],
-        ];
-        for bits in [0, Flags::SEEN, Flags::FLAGGED | Flags::DRAFT, 0x1f] {
-            for keywords in &keyword_sets {
-                for mode in 0..32u8 {
-                    let enabled = Enabled {
-                        imap4rev2: mode & 1 != 0,
-                        condstore: mode & 2 != 0,
-                        uidonly: mode & 4 != 0,
-                        ..Enabled::default()
-                    };
-                    let with_uid = mode & 8 != 0;
-                    let is_recent = mode & 16 != 0;
-                    let e = EntryRef {
-                        uid: 4711,
-                        bits,
-                        keywords,
-                        is_recent,
-                        is_expunged: false,
-                        modseq: 99,
-                    };
-                    let m = MessageView {
-                        seq: 12,
-                        uid: Uid::new(4711).unwrap(),
-                        modseq: ModSeq(99),
-                        flags: Flags {
-                            bits,
-                            keywords: keywords.clone(),
-                        },
-                        is_recent,
-                        is_expunged: false,
-                    };
-                    let mut fast = ResponseWriter::new();
-                    write_entry_flags_fetch(&mut fast, 12, &e, &enabled, with_uid);
-                    let mut slow = ResponseWriter::new();
-                    write_flags_fetch(&mut slow, &m, &enabled, with_uid);
-                    assert_eq!(
-                        String::from_utf8_lossy(fast.as_bytes()),
-                        String::from_utf8_lossy(slow.as_bytes()),
-                        "bits {bits:#x} keywords {keywords:?} mode {mode:#b}"
-                    );
-                }
-            }
-        }
-    }
 }

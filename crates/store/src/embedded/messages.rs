@@ -836,82 +836,9 @@ pub(crate) fn expunge(
         *refs.entry(*blob).or_default() += 1;
         expunged.push(to_uid(*uid)?);
     }
-    let dead = unref_blobs(conn, refs)?;
+    let dead = sql::unref_blobs(conn, refs)?;
     row.save(conn)?;
     Ok((expunged, Some(modseq), dead))
-}
-
-/// Drops `n` references from each blob id (as `sql::unref_blobs`, on a plain connection
-/// inside a group-commit savepoint). Blobs left unreferenced lose their row; their hashes
-/// are returned so the files can be removed after the commit (`sql::gc_blobs`).
-fn unref_blobs(conn: &Connection, refs: BTreeMap<i64, i64>) -> Result<Vec<Hash>> {
-    let mut dead = Vec::new();
-    let mut dec = conn.prepare_cached(
-        "UPDATE blobs SET refcount = refcount - ?2 WHERE id = ?1 RETURNING refcount, sha256",
-    )?;
-    let mut del = conn.prepare_cached("DELETE FROM blobs WHERE id = ?1")?;
-    let mut is_inline =
-        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM blob_data WHERE blob_id = ?1)")?;
-    for (id, n) in refs {
-        let row: Option<(i64, Vec<u8>)> = dec
-            .query_row(params![id, n], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        match row {
-            Some((left, hash)) if left <= 0 => {
-                // An inline blob leaves with its row (trigger): no file to remove.
-                let inline: bool = is_inline.query_row([id], |r| r.get(0))?;
-                del.execute([id])?;
-                if inline {
-                    continue;
-                }
-                let hash: Hash = hash
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt(format!("blob {id} has a malformed hash")))?;
-                dead.push(hash);
-            }
-            Some(_) => {}
-            None => {
-                return Err(StoreError::Corrupt(format!(
-                    "message refers to missing blob {id}"
-                )));
-            }
-        }
-    }
-    Ok(dead)
-}
-
-/// Removes the files of blobs in `dead` that no row needs (blobs.rs `FILE_REFERENCED`), after the commit that dropped
-/// their last reference (as `sql::gc_blobs`: inside a write transaction, so no other
-/// process re-references a hash between the check and the unlink), but unlinking on
-/// several threads: an unlink costs about a millisecond on a busy ext4 disk, and EXPUNGE
-/// of 1,000 messages paid a second for it.
-pub(crate) fn gc_blobs(conn: &mut Connection, blobs: &BlobDir, dead: &[Hash]) {
-    if dead.is_empty() {
-        return;
-    }
-    let result = (|| -> Result<()> {
-        let tx = immediate(conn)?;
-        let mut unreferenced = Vec::with_capacity(dead.len());
-        {
-            let mut find = tx.prepare_cached(super::blobs::FILE_REFERENCED)?;
-            for hash in dead {
-                if find
-                    .query_row([&hash[..]], |_| Ok(()))
-                    .optional()?
-                    .is_none()
-                {
-                    unreferenced.push(*hash);
-                }
-            }
-        }
-        blobs.remove_many(&unreferenced)?;
-        tx.commit()?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        // Harmless: an orphan file, reported by `loft check`.
-        tracing::warn!(error = %e, "could not remove unreferenced blob files");
-    }
 }
 
 /// Runs of consecutive UIDs, (first, last) inclusive, of a sorted deduplicated list.

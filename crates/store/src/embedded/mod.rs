@@ -737,7 +737,7 @@ impl Store for EmbeddedStore {
                 // After the commit that dropped the last references.
                 move |c, done| {
                     if let Some((_, _, dead)) = done {
-                        messages::gc_blobs(c, &blobs, dead);
+                        sql::gc_blobs(c, &blobs, dead);
                     }
                 },
             )
